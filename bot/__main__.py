@@ -1,0 +1,72 @@
+"""Command line: `newsbot run | check-config | preview` (also `python -m bot`)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+
+from bot.config import ConfigError, load_config
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="newsbot", description="A Telegram news bot.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("run", help="run the bot (long polling); needs BOT_TOKEN")
+    run.add_argument("--config", default="config.toml", help="TOML file (default: config.toml)")
+    check = commands.add_parser("check-config", help="validate a configuration file")
+    check.add_argument("path")
+    preview = commands.add_parser(
+        "preview", help="print the cards a subscriber would get from a feed (no token needed)"
+    )
+    preview.add_argument("source", help="a feed file or an http(s) URL")
+    preview.add_argument("--lang", default="ru", choices=["ru", "en"], help="card language")
+    preview.add_argument("--limit", type=int, default=10, help="at most this many cards")
+    preview.add_argument("--json", action="store_true", help="print items as JSON")
+    args = parser.parse_args(argv)
+
+    if args.command == "check-config":
+        return check_config(args.path)
+    if args.command == "preview":
+        from bot.preview import preview_source
+
+        return preview_source(args.source, lang=args.lang, limit=args.limit, as_json=args.json)
+    return run_bot(args.config)
+
+
+def check_config(path: str) -> int:
+    try:
+        config = load_config(path)
+    except ConfigError as exc:
+        for problem in exc.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        return 1
+    print(
+        f"{path}: OK — {len(config.topics)} topics, {len(config.feeds)} feeds, "
+        f"{len(config.admins)} admins, database {config.database}"
+    )
+    if not os.environ.get("BOT_TOKEN"):
+        print("warning: BOT_TOKEN is not set: `newsbot run` will refuse to start", file=sys.stderr)
+    return 0
+
+
+def run_bot(path: str) -> int:
+    try:
+        config = load_config(path, require_token=True)
+    except ConfigError as exc:
+        for problem in exc.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        return 1
+    logging.basicConfig(
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO
+    )
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    from bot.app import run
+
+    run(config)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,240 @@
+"""Configuration: a TOML file for everything but the token, which comes from the environment.
+
+Unknown keys are errors: a misspelt key silently ignored is a setting the admin believes in
+but the bot does not apply.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+LANGUAGES = ("ru", "en")
+SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+MIN_POLL_INTERVAL = 60
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; `problems` lists every reason, one line each."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class TopicConfig:
+    slug: str
+    name_ru: str
+    name_en: str
+    keywords: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FeedConfig:
+    url: str
+    topics: tuple[str, ...] = ()
+    fulltext: bool = False
+
+
+@dataclass(frozen=True)
+class Config:
+    admins: frozenset[int] = frozenset()
+    database: Path = Path("newsbot.db")
+    poll_interval: int = 900
+    language: str = "ru"
+    timezone: str = "Europe/Moscow"
+    api_base_url: str | None = None
+    token: str | None = None
+    topics: tuple[TopicConfig, ...] = ()
+    feeds: tuple[FeedConfig, ...] = field(default_factory=tuple)
+
+    def is_admin(self, user_id: int | None) -> bool:
+        return user_id is not None and user_id in self.admins
+
+
+_TOP_KEYS = {"bot", "topics", "feeds"}
+_BOT_KEYS = {"admins", "database", "poll_interval", "language", "timezone", "api_base_url"}
+_TOPIC_KEYS = {"slug", "name_ru", "name_en", "keywords"}
+_FEED_KEYS = {"url", "topics", "fulltext"}
+
+
+def is_http_url(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
+def load_config(
+    path: str | Path, *, environ: Mapping[str, str] | None = None, require_token: bool = False
+) -> Config:
+    """Read, validate and return the configuration; raise ConfigError listing every problem."""
+    env = os.environ if environ is None else environ
+    path = Path(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError([f"{path}: file not found"]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError([f"{path}: cannot read: {exc}"]) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError([f"{path}: not valid TOML: {exc}"]) from None
+    problems: list[str] = []
+    config = _parse(raw, env.get("BOT_TOKEN") or None, problems)
+    if require_token and not config.token:
+        problems.append("BOT_TOKEN is not set: export the token @BotFather gave you")
+    if problems:
+        raise ConfigError(problems)
+    return config
+
+
+def _unknown(
+    section: str, table: Mapping[str, Any], allowed: set[str], problems: list[str]
+) -> None:
+    for key in sorted(set(table) - allowed):
+        problems.append(f"{section}: unknown key '{key}' (allowed: {', '.join(sorted(allowed))})")
+
+
+def _parse(raw: dict[str, Any], token: str | None, problems: list[str]) -> Config:
+    _unknown("top level", raw, _TOP_KEYS, problems)
+    bot = raw.get("bot", {})
+    if not isinstance(bot, dict):
+        problems.append("[bot] must be a table")
+        bot = {}
+    _unknown("[bot]", bot, _BOT_KEYS, problems)
+
+    admins = bot.get("admins", [])
+    if not isinstance(admins, list) or not all(
+        isinstance(a, int) and not isinstance(a, bool) for a in admins
+    ):
+        problems.append("[bot] admins: must be a list of Telegram user ids (integers)")
+        admins = []
+
+    database = bot.get("database", "newsbot.db")
+    if not isinstance(database, str) or not database.strip():
+        problems.append("[bot] database: must be a file path")
+        database = "newsbot.db"
+    db_path = Path(database)
+    if not db_path.is_absolute():
+        db_path = Path.cwd() / db_path
+
+    poll_interval = bot.get("poll_interval", 900)
+    if (
+        not isinstance(poll_interval, int)
+        or isinstance(poll_interval, bool)
+        or poll_interval < MIN_POLL_INTERVAL
+    ):
+        problems.append(
+            f"[bot] poll_interval: seconds between checks, at least {MIN_POLL_INTERVAL}"
+        )
+        poll_interval = 900
+
+    language = bot.get("language", "ru")
+    if language not in LANGUAGES:
+        problems.append(f"[bot] language: one of {', '.join(LANGUAGES)}, not {language!r}")
+        language = "ru"
+
+    timezone = bot.get("timezone", "Europe/Moscow")
+    try:
+        ZoneInfo(str(timezone))
+    except (ZoneInfoNotFoundError, ValueError):
+        problems.append(f"[bot] timezone: unknown time zone {timezone!r} (e.g. 'Europe/Moscow')")
+        timezone = "UTC"
+
+    api_base_url = bot.get("api_base_url") or None
+    if api_base_url is not None and (
+        not isinstance(api_base_url, str) or not is_http_url(api_base_url)
+    ):
+        problems.append(f"[bot] api_base_url: not an http(s) URL: {api_base_url!r}")
+        api_base_url = None
+
+    topics = _parse_topics(raw.get("topics", []), problems)
+    known = {t.slug for t in topics}
+    feeds = _parse_feeds(raw.get("feeds", []), known, problems)
+    return Config(
+        admins=frozenset(admins),
+        database=db_path,
+        poll_interval=poll_interval,
+        language=language,
+        timezone=str(timezone),
+        api_base_url=api_base_url,
+        token=token,
+        topics=tuple(topics),
+        feeds=tuple(feeds),
+    )
+
+
+def _string_list(value: Any) -> list[str] | None:
+    if isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value):
+        return [v.strip() for v in value]
+    return None
+
+
+def _parse_topics(raw: Any, problems: list[str]) -> list[TopicConfig]:
+    if not isinstance(raw, list):
+        problems.append("[[topics]] must be an array of tables")
+        return []
+    topics: list[TopicConfig] = []
+    for n, entry in enumerate(raw, 1):
+        where = f"[[topics]] #{n}"
+        if not isinstance(entry, dict):
+            problems.append(f"{where}: must be a table")
+            continue
+        _unknown(where, entry, _TOPIC_KEYS, problems)
+        slug = entry.get("slug")
+        if not isinstance(slug, str) or not SLUG_PATTERN.match(slug):
+            problems.append(f"{where}: slug must be lowercase latin letters, digits, '-' or '_'")
+            continue
+        where = f"topic '{slug}'"
+        if any(t.slug == slug for t in topics):
+            problems.append(f"{where}: defined twice")
+            continue
+        names = {}
+        for key in ("name_ru", "name_en"):
+            value = entry.get(key, slug)
+            if not isinstance(value, str) or not value.strip():
+                problems.append(f"{where}: {key} must be a non-empty string")
+                value = slug
+            names[key] = value.strip()
+        keywords = _string_list(entry.get("keywords", []))
+        if keywords is None:
+            problems.append(f"{where}: keywords must be a list of non-empty strings")
+            keywords = []
+        topics.append(TopicConfig(slug, names["name_ru"], names["name_en"], tuple(keywords)))
+    return topics
+
+
+def _parse_feeds(raw: Any, known_topics: set[str], problems: list[str]) -> list[FeedConfig]:
+    if not isinstance(raw, list):
+        problems.append("[[feeds]] must be an array of tables")
+        return []
+    feeds: list[FeedConfig] = []
+    for n, entry in enumerate(raw, 1):
+        where = f"[[feeds]] #{n}"
+        if not isinstance(entry, dict):
+            problems.append(f"{where}: must be a table")
+            continue
+        _unknown(where, entry, _FEED_KEYS, problems)
+        url = entry.get("url")
+        if not isinstance(url, str) or not is_http_url(url.strip()):
+            problems.append(f"{where}: url must be an http(s) URL, got {url!r}")
+            continue
+        topics = _string_list(entry.get("topics", []))
+        if topics is None:
+            problems.append(f"{where}: topics must be a list of topic slugs")
+            topics = []
+        for slug in topics:
+            if slug not in known_topics:
+                problems.append(f"{where}: topic '{slug}' is referenced but not defined")
+        fulltext = entry.get("fulltext", False)
+        if not isinstance(fulltext, bool):
+            problems.append(f"{where}: fulltext must be true or false")
+            fulltext = False
+        feeds.append(FeedConfig(url.strip(), tuple(topics), fulltext))
+    return feeds

@@ -1,0 +1,1 @@
+"""Delivery: rendering cards as Telegram HTML and the sender that drains the outbox."""

@@ -1,0 +1,168 @@
+"""Items as cards: Telegram HTML messages (split under 4096 characters) or plain text.
+
+Every string that came from a feed is escaped; only our own tags reach Telegram.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
+
+from bot.config import is_http_url
+from bot.i18n import t
+from storage.models import Item
+
+MESSAGE_LIMIT = 4096
+SUMMARY_LIMIT = 600
+TITLE_LIMIT = 300
+DOCUMENT_LIMIT = 1000
+
+
+@dataclass(frozen=True)
+class Card:
+    title: str
+    source: str
+    published_at: float | None
+    url: str | None
+    summary: str
+    documents: tuple[str, ...] = ()
+    participants: tuple[str, ...] = ()
+    place: str | None = None
+
+
+class Readable(Protocol):
+    """What a card is made of: a stored Item and a not-yet-stored ItemDraft both qualify."""
+
+    @property
+    def title(self) -> str: ...
+    @property
+    def url(self) -> str | None: ...
+    @property
+    def published_at(self) -> float | None: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def summary(self) -> str: ...
+    @property
+    def documents(self) -> list[dict[str, str]]: ...
+    @property
+    def entities(self) -> dict[str, Any]: ...
+
+
+def item_card(item: Item) -> Card:
+    return make_card(item, item.feed_title, fallback_date=item.fetched_at)
+
+
+def make_card(item: Readable, source: str, *, fallback_date: float | None = None) -> Card:
+    entities = item.entities
+    return Card(
+        title=item.title,
+        source=source,
+        published_at=item.published_at if item.published_at is not None else fallback_date,
+        url=item.url,
+        summary=item.summary or item.text,
+        documents=tuple(str(d.get("title", "")) for d in item.documents if d.get("title")),
+        participants=tuple(str(p) for p in entities.get("participants", [])),
+        place=entities.get("place") or None,
+    )
+
+
+_SENTENCE_END = re.compile(r"[.!?…»\"')](?=\s)")
+
+
+def cut_text(text: str, limit: int) -> str:
+    """Shorten to at most `limit` characters at a sentence end, else at a word, adding '…'."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    head = text[: limit + 1]
+    ends = [m.end() for m in _SENTENCE_END.finditer(head) if m.end() <= limit]
+    if ends and ends[-1] >= limit // 2:
+        return head[: ends[-1]]
+    space = head.rfind(" ", 0, limit)
+    cut = head[:space] if space >= limit // 2 else head[: limit - 1]
+    return cut.rstrip(" ,;:-—–") + "…"
+
+
+def format_date(timestamp: float | None, timezone: str) -> str:
+    if timestamp is None:
+        return ""
+    moment = datetime.fromtimestamp(timestamp, UTC).astimezone(ZoneInfo(timezone))
+    return moment.strftime("%d.%m.%Y %H:%M")
+
+
+def _e(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+def render_html(
+    card: Card, lang: str, timezone: str, *, summary_limit: int = SUMMARY_LIMIT
+) -> list[str]:
+    """The card as one or more Telegram HTML messages, each under the 4096-character limit."""
+    title = cut_text(card.title, TITLE_LIMIT) or t(lang, "untitled")
+    blocks: list[Block] = [Block(f"<b>{_e(title)}</b>")]
+    meta = " · ".join(
+        p for p in (cut_text(card.source, 100), format_date(card.published_at, timezone)) if p
+    )
+    if meta:
+        blocks.append(Block(f"<i>{_e(meta)}</i>", tight=True))
+    if card.participants or card.place:
+        who = ", ".join(card.participants)
+        where = f" — {card.place}" if card.place else ""
+        blocks.append(Block(_e(f"{who}{where}".strip(" —"))))
+    if card.summary:
+        blocks.append(Block(_e(cut_text(card.summary, summary_limit))))
+    if card.documents:
+        header = t(lang, "documents_signed", count=len(card.documents))
+        blocks.append(Block(f"<b>{_e(header)}</b>"))
+        blocks.extend(
+            Block(f"{n}. {_e(cut_text(doc, DOCUMENT_LIMIT))}", tight=True)
+            for n, doc in enumerate(card.documents, 1)
+        )
+    if card.url and is_http_url(card.url):
+        link = f'<a href="{html.escape(card.url, quote=True)}">{_e(t(lang, "read_more"))}</a>'
+        blocks.append(Block(link))
+    return pack_messages(blocks)
+
+
+@dataclass(frozen=True)
+class Block:
+    """A self-contained piece of HTML; `tight` ones follow the previous line directly."""
+
+    html: str
+    tight: bool = False
+
+
+def pack_messages(blocks: list[Block], limit: int = MESSAGE_LIMIT) -> list[str]:
+    """Join blocks into as few messages as fit, never splitting a block (so never a tag)."""
+    messages: list[str] = []
+    current = ""
+    for block in blocks:
+        separator = ("\n" if block.tight else "\n\n") if current else ""
+        if current and len(current) + len(separator) + len(block.html) > limit:
+            messages.append(current)
+            current, separator = "", ""
+        current += separator + block.html
+    if current:
+        messages.append(current)
+    return messages
+
+
+def render_text(card: Card, lang: str, timezone: str) -> str:
+    """The card for a terminal: the same content, no markup."""
+    lines = [cut_text(card.title, TITLE_LIMIT) or t(lang, "untitled")]
+    meta = " · ".join(p for p in (card.source, format_date(card.published_at, timezone)) if p)
+    if meta:
+        lines.append(meta)
+    if card.summary:
+        lines += ["", cut_text(card.summary, SUMMARY_LIMIT)]
+    if card.documents:
+        lines += ["", t(lang, "documents_signed", count=len(card.documents))]
+        lines += [f"{n}. {title}" for n, title in enumerate(card.documents, 1)]
+    if card.url:
+        lines += ["", card.url]
+    return "\n".join(lines)

@@ -1,0 +1,1 @@
+"""Feeds: fetch over HTTP, parse with feedparser, refresh one feed into storage."""

@@ -1,0 +1,67 @@
+"""What every handler needs: the user's language, replying, the admin gate."""
+
+from __future__ import annotations
+
+import functools
+import html
+from collections.abc import Callable, Coroutine, Sequence
+from typing import Any
+
+from telegram import Message, Update
+from telegram.constants import ParseMode
+
+from bot.context import NewsContext
+from bot.i18n import language_for, t
+from storage import Topic
+
+Handler = Callable[[Update, NewsContext], Coroutine[Any, Any, None]]
+
+
+def lang_of(update: Update, context: NewsContext) -> str:
+    user = update.effective_user
+    return language_for(user.language_code if user else None, context.config.language)
+
+
+def e(text: object) -> str:
+    """Escape a value for Telegram HTML."""
+    return html.escape(str(text), quote=False)
+
+
+async def reply(update: Update, text: str) -> Message | None:
+    message = update.effective_message
+    if message is None:
+        return None
+    return await message.reply_text(
+        text, parse_mode=ParseMode.HTML, do_quote=False, disable_web_page_preview=True
+    )
+
+
+async def reply_all(update: Update, texts: Sequence[str]) -> None:
+    for text in texts:
+        await reply(update, text)
+
+
+def admin_only(handler: Handler) -> Handler:
+    """Refuse politely unless the user is one of the configured admins."""
+
+    @functools.wraps(handler)
+    async def gated(update: Update, context: NewsContext) -> None:
+        user = update.effective_user
+        if not context.config.is_admin(user.id if user else None):
+            await reply(update, t(lang_of(update, context), "admin_only"))
+            return
+        await handler(update, context)
+
+    return gated
+
+
+def topic_list(topics: Sequence[Topic], lang: str) -> str:
+    return ", ".join(f"<code>{e(topic.slug)}</code>" for topic in topics) or t(lang, "none")
+
+
+def thread_of(update: Update) -> int:
+    """The forum topic the command came from (0 for the chat itself)."""
+    message = update.effective_message
+    if message is not None and message.is_topic_message and message.message_thread_id:
+        return message.message_thread_id
+    return 0

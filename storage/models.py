@@ -1,0 +1,100 @@
+"""Records the storage hands out: plain frozen dataclasses, no database handles inside."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: int
+    slug: str
+    name_ru: str
+    name_en: str
+    keywords: tuple[str, ...] = ()
+
+    def name(self, lang: str) -> str:
+        return self.name_ru if lang == "ru" else self.name_en
+
+
+@dataclass(frozen=True)
+class Feed:
+    id: int
+    url: str
+    title: str
+    enabled: bool
+    fulltext: bool
+    etag: str | None
+    last_modified: str | None
+    interval_seconds: int
+    next_check_at: float
+    primed: bool
+    error_count: int
+    last_error: str | None
+    last_checked_at: float | None
+    last_ok_at: float | None
+    added_by: int | None
+    topic_ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class ItemDraft:
+    """An item as the pipeline produced it, before it has a row."""
+
+    key: str
+    url: str | None
+    title: str
+    published_at: float | None
+    text: str = ""
+    lang: str | None = None
+    summary: str = ""
+    documents: list[dict[str, str]] = field(default_factory=list)
+    entities: dict[str, Any] = field(default_factory=dict)
+    is_summit: bool = False
+
+
+@dataclass(frozen=True)
+class Item:
+    id: int
+    feed_id: int
+    feed_title: str
+    key: str
+    url: str | None
+    title: str
+    published_at: float | None
+    fetched_at: float
+    lang: str | None
+    text: str
+    summary: str
+    documents: list[dict[str, str]]
+    entities: dict[str, Any]
+    is_summit: bool
+
+
+@dataclass(frozen=True)
+class Chat:
+    id: int
+    type: str
+    language: str
+    active: bool
+
+
+@dataclass(frozen=True)
+class Subscription:
+    chat_id: int
+    thread_id: int
+    topic: Topic
+    mode: str
+
+
+@dataclass(frozen=True)
+class OutboxEntry:
+    """One pending delivery with everything needed to render it."""
+
+    id: int
+    chat_id: int
+    thread_id: int
+    attempts: int
+    chat_language: str
+    item: Item

@@ -1,0 +1,82 @@
+"""The foundation scenario: an admin adds a feed, a user subscribes, a new item reaches them."""
+
+from __future__ import annotations
+
+from tests.e2e.conftest import ADMIN, USER
+from tests.support.feeds import FeedItem, rss
+from tests.support.harness import RunningBot, eventually
+
+OLD_ITEMS = [
+    FeedItem("old-1", "Старая новость о Казахстане", "Казахстан и соседи обсудили транзит."),
+    FeedItem("old-2", "Вторая старая новость", "Ничего о регионе."),
+]
+NEW_ITEM = FeedItem(
+    "new-1",
+    "Президенты обсудили торговлю <и> транзит & логистику",
+    "Лидеры Казахстана и соседей договорились увеличить товарооборот.",
+    published=1_700_100_000.0,
+)
+
+
+async def test_new_item_reaches_subscriber_once(running_bot: RunningBot) -> None:
+    bot = running_bot
+    bot.feeds.put("/news.xml", rss("Лента новостей", OLD_ITEMS))
+    feed_url = bot.feeds.url("/news.xml")
+
+    checking, added = await bot.say(f"/addfeed {feed_url} central-asia", user=ADMIN, replies=2)
+    assert "Лента добавлена" in added.text
+    assert "Лента новостей" in added.text and "записей: 2" in added.text
+
+    (answer,) = await bot.say("/subscribe central-asia", user=USER)
+    assert "подписаны" in answer.text
+
+    # The first poll has happened inside /addfeed: old items are stored but queued for nobody.
+    assert await bot.storage.outbox_counts() == {}
+
+    bot.feeds.put("/news.xml", rss("Лента новостей", [NEW_ITEM, *OLD_ITEMS]))
+    bot.clock.advance(601)
+    await bot.poll()
+
+    counts = await bot.storage.outbox_counts()
+    assert sum(counts.values()) == 1, counts
+    before = len(bot.api.messages_to(USER))
+    (card,) = (await bot.api.wait_for_messages(USER, before + 1))[before:]
+
+    async def delivered() -> bool:
+        return await bot.storage.outbox_counts() == {"sent": 1}
+
+    await eventually(delivered)
+    assert len(bot.api.messages_to(USER)) == before + 1
+    assert "Президенты обсудили торговлю &lt;и&gt; транзит &amp; логистику" in card.text
+    assert card.params.get("parse_mode") == "HTML"
+    assert "Старая новость" not in card.text
+    assert 'href="https://news.example/new-1"' in card.text
+
+    (latest, *_) = await bot.say("/latest central-asia", user=USER)
+    assert "Президенты обсудили торговлю" in latest.text
+
+
+async def test_non_admin_cannot_add_feeds(running_bot: RunningBot) -> None:
+    bot = running_bot
+    bot.feeds.put("/news.xml", rss("Лента", OLD_ITEMS))
+    (answer,) = await bot.say(f"/addfeed {bot.feeds.url('/news.xml')}", user=USER)
+    assert "только для администраторов" in answer.text
+    assert await bot.storage.feeds() == []
+    assert bot.feeds.statuses("/news.xml") == []
+
+
+async def test_not_modified_feed_stores_nothing(running_bot: RunningBot) -> None:
+    bot = running_bot
+    bot.feeds.put("/news.xml", rss("Лента", OLD_ITEMS))
+    await bot.say(f"/addfeed {bot.feeds.url('/news.xml')} central-asia", user=ADMIN, replies=2)
+    await bot.say("/subscribe central-asia", user=USER)
+    items_before = await bot.storage.latest_items(limit=100)
+
+    bot.clock.advance(601)
+    await bot.poll()
+
+    assert bot.feeds.statuses("/news.xml") == [200, 304]
+    assert await bot.storage.latest_items(limit=100) == items_before
+    assert await bot.storage.outbox_counts() == {}
+    (feed,) = await bot.storage.feeds()
+    assert feed.last_error is None and feed.next_check_at == bot.clock.now + 600

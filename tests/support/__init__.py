@@ -1,0 +1,1 @@
+"""Real local servers for the end-to-end tests: a fake Bot API and a feed server."""

@@ -1,0 +1,191 @@
+"""A fake Telegram Bot API on 127.0.0.1, enough for PTB's polling and sending.
+
+PTB posts form-encoded bodies to <base_url><token>/<method>. getUpdates hands out queued
+updates; sendMessage is recorded and answered with a Message. Unknown methods get ok/true
+(PTB calls a few housekeeping methods, such as deleteWebhook, that tests do not care about).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl
+
+BOT_USER = {
+    "id": 4242,
+    "is_bot": True,
+    "first_name": "newsbot",
+    "username": "newsbot_test_bot",
+    "can_join_groups": True,
+    "can_read_all_group_messages": False,
+    "supports_inline_queries": False,
+}
+
+
+@dataclass
+class SentMessage:
+    chat_id: int
+    text: str
+    params: dict[str, Any]
+    message_id: int
+
+
+@dataclass
+class FakeBotApi:
+    token: str = "123456:TEST-TOKEN"
+    sent: list[SentMessage] = field(default_factory=list)
+    calls: list[str] = field(default_factory=list)
+    # chat id -> (HTTP status, Bot API error body) answered instead of sending, once per entry
+    failures: dict[int, list[tuple[int, dict[str, Any]]]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._updates: list[dict[str, Any]] = []
+        self._cond = threading.Condition()
+        self._update_ids = itertools.count(1)
+        self._message_ids = itertools.count(1000)
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    # --- lifecycle ----------------------------------------------------------------------
+
+    def start(self) -> FakeBotApi:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    @property
+    def base_url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}/bot"
+
+    # --- what tests do ------------------------------------------------------------------
+
+    def send_command(
+        self, text: str, *, user_id: int, chat_id: int | None = None, language: str = "ru"
+    ) -> int:
+        """Queue a private-chat message from a user, as Telegram would deliver it."""
+        update_id = next(self._update_ids)
+        command = text.split()[0] if text.startswith("/") else None
+        message: dict[str, Any] = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": {"id": chat_id or user_id, "type": "private", "first_name": f"user{user_id}"},
+            "from": {
+                "id": user_id,
+                "is_bot": False,
+                "first_name": f"user{user_id}",
+                "language_code": language,
+            },
+            "text": text,
+        }
+        if command:
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
+        with self._cond:
+            self._updates.append({"update_id": update_id, "message": message})
+            self._cond.notify_all()
+        return update_id
+
+    def messages_to(self, chat_id: int) -> list[SentMessage]:
+        with self._cond:
+            return [m for m in self.sent if m.chat_id == chat_id]
+
+    async def wait_for(self, predicate: Callable[[], bool], timeout: float = 10.0) -> None:
+        """Wait until `predicate` holds (checked whenever the server records something)."""
+
+        def blocking() -> bool:
+            with self._cond:
+                return self._cond.wait_for(predicate, timeout)
+
+        if not await asyncio.to_thread(blocking):
+            raise AssertionError(f"condition not met within {timeout} s; sent: {self.sent!r}")
+
+    async def wait_for_messages(self, chat_id: int, count: int, timeout: float = 10.0) -> list[SentMessage]:
+        await self.wait_for(lambda: len([m for m in self.sent if m.chat_id == chat_id]) >= count, timeout)
+        return self.messages_to(chat_id)
+
+    # --- the server ---------------------------------------------------------------------
+
+    def _handle(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        with self._cond:
+            self.calls.append(method)
+            self._cond.notify_all()
+        if method == "getMe":
+            return 200, {"ok": True, "result": BOT_USER}
+        if method == "getUpdates":
+            return 200, {"ok": True, "result": self._take_updates(params)}
+        if method == "sendMessage":
+            return self._send_message(params)
+        return 200, {"ok": True, "result": True}
+
+    def _take_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        offset = int(params.get("offset") or 0)
+        # Long polling, but short: PTB waits for the running getUpdates when it stops.
+        wait = min(float(params.get("timeout") or 0), 0.5)
+        with self._cond:
+            self._updates = [u for u in self._updates if u["update_id"] >= offset]
+            self._cond.wait_for(lambda: bool(self._updates), wait)
+            return list(self._updates)
+
+    def _send_message(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        chat_id = int(params["chat_id"])
+        with self._cond:
+            queued = self.failures.get(chat_id)
+            if queued:
+                status, body = queued.pop(0)
+                return status, body
+            message_id = next(self._message_ids)
+            self.sent.append(SentMessage(chat_id, str(params.get("text", "")), params, message_id))
+            self._cond.notify_all()
+        result = {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": "private"},
+            "from": BOT_USER,
+            "text": params.get("text", ""),
+        }
+        return 200, {"ok": True, "result": result}
+
+    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
+        api = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                prefix = f"/bot{api.token}/"
+                if not self.path.startswith(prefix):
+                    self._answer(404, {"ok": False, "error_code": 404, "description": "Not Found"})
+                    return
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length).decode("utf-8") if length else ""
+                params: dict[str, Any] = {}
+                if "json" in (self.headers.get("Content-Type") or ""):
+                    params = json.loads(body or "{}")
+                else:
+                    params = dict(parse_qsl(body, keep_blank_values=True))
+                status, answer = api._handle(self.path[len(prefix):], params)
+                self._answer(status, answer)
+
+            do_GET = do_POST
+
+            def _answer(self, status: int, answer: dict[str, Any]) -> None:
+                data = json.dumps(answer).encode("utf-8")
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        return Handler
