@@ -23,7 +23,7 @@ async def test_new_item_reaches_subscriber_once(running_bot: RunningBot) -> None
     bot.feeds.put("/news.xml", rss("Лента новостей", OLD_ITEMS))
     feed_url = bot.feeds.url("/news.xml")
 
-    checking, added = await bot.say(f"/addfeed {feed_url} central-asia", user=ADMIN, replies=2)
+    _checking, added = await bot.say(f"/addfeed {feed_url} central-asia", user=ADMIN, replies=2)
     assert "Лента добавлена" in added.text
     assert "Лента новостей" in added.text and "записей: 2" in added.text
 

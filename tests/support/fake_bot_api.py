@@ -110,8 +110,12 @@ class FakeBotApi:
         if not await asyncio.to_thread(blocking):
             raise AssertionError(f"condition not met within {timeout} s; sent: {self.sent!r}")
 
-    async def wait_for_messages(self, chat_id: int, count: int, timeout: float = 10.0) -> list[SentMessage]:
-        await self.wait_for(lambda: len([m for m in self.sent if m.chat_id == chat_id]) >= count, timeout)
+    async def wait_for_messages(
+        self, chat_id: int, count: int, timeout: float = 10.0
+    ) -> list[SentMessage]:
+        await self.wait_for(
+            lambda: len([m for m in self.sent if m.chat_id == chat_id]) >= count, timeout
+        )
         return self.messages_to(chat_id)
 
     # --- the server ---------------------------------------------------------------------
@@ -172,7 +176,7 @@ class FakeBotApi:
                     params = json.loads(body or "{}")
                 else:
                     params = dict(parse_qsl(body, keep_blank_values=True))
-                status, answer = api._handle(self.path[len(prefix):], params)
+                status, answer = api._handle(self.path[len(prefix) :], params)
                 self._answer(status, answer)
 
             do_GET = do_POST
