@@ -8,6 +8,7 @@ updates; sendMessage is recorded and answered with a Message. Unknown methods ge
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import threading
@@ -187,7 +188,8 @@ class FakeBotApi:
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
-                self.wfile.write(data)
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                    self.wfile.write(data)  # PTB may hang up on a long poll when stopping
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass

@@ -1,0 +1,171 @@
+"""Commands with good and bad input, and the sender's answers to Telegram's refusals."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import REPO_ROOT
+from tests.e2e.conftest import ADMIN, USER
+from tests.support.fake_bot_api import FakeBotApi
+from tests.support.feeds import FeedItem, rss
+from tests.support.harness import RunningBot, eventually
+from tests.support.telegram_html import telegram_html_problems
+
+
+async def test_wrong_arguments_get_usage_lines(running_bot: RunningBot) -> None:
+    bot = running_bot
+    (answer,) = await bot.say("/subscribe", user=USER)
+    assert answer.text.startswith("Использование: /subscribe")
+    (answer,) = await bot.say("/subscribe no-such-topic", user=USER)
+    assert "Темы «no-such-topic» нет" in answer.text and "central-asia" in answer.text
+    (answer,) = await bot.say("/unsubscribe central-asia", user=USER)
+    assert "не были подписаны" in answer.text
+    (answer,) = await bot.say("/latest <b>", user=USER, language="en")
+    assert "There is no topic “&lt;b&gt;”" in answer.text
+    (answer,) = await bot.say("/addfeed", user=ADMIN)
+    assert answer.text.startswith("Использование: /addfeed")
+    (answer,) = await bot.say("/addfeed ftp://x/y", user=ADMIN)
+    assert "Это не адрес http(s)" in answer.text
+    (answer,) = await bot.say(f"/addfeed {bot.feeds.url('/a.xml')} nope", user=ADMIN)
+    assert "Неизвестные темы: nope" in answer.text
+    (answer,) = await bot.say("/removefeed 999", user=ADMIN)
+    assert "Ленты 999 нет" in answer.text
+    for message in bot.api.sent:
+        assert telegram_html_problems(message.text) == []
+
+
+async def test_a_failing_feed_is_reported_and_not_added(running_bot: RunningBot) -> None:
+    bot = running_bot
+    _, missing = await bot.say(f"/addfeed {bot.feeds.url('/missing.xml')}", user=ADMIN, replies=2)
+    assert "Не удалось добавить ленту" in missing.text and "HTTP 404" in missing.text
+    bot.feeds.put("/page.html", b"<html><body>not a feed</body></html>", content_type="text/html")
+    _, page = await bot.say(f"/addfeed {bot.feeds.url('/page.html')}", user=ADMIN, replies=2)
+    assert "not an RSS or Atom feed" in page.text
+    assert await bot.storage.feeds() == []
+
+
+async def test_feed_errors_are_kept_on_the_row_and_others_go_on(running_bot: RunningBot) -> None:
+    bot = running_bot
+    bot.feeds.put("/good.xml", rss("Good", [FeedItem("g1", "Казахстан: старое", "x")]))
+    bot.feeds.put("/bad.xml", rss("Bad", [FeedItem("b1", "старое", "x")]))
+    await bot.say(f"/addfeed {bot.feeds.url('/good.xml')} central-asia", user=ADMIN, replies=2)
+    await bot.say(f"/addfeed {bot.feeds.url('/bad.xml')}", user=ADMIN, replies=2)
+    await bot.say("/subscribe central-asia", user=USER)
+
+    bot.feeds.put("/bad.xml", b"", status=500)
+    bot.feeds.put(
+        "/good.xml",
+        rss(
+            "Good",
+            [FeedItem("g2", "Казахстан: новое", "x"), FeedItem("g1", "Казахстан: старое", "x")],
+        ),
+    )
+    bot.clock.advance(601)
+    await bot.poll()
+    await bot.api.wait_for_messages(USER, 2)  # subscribe answer + the new card
+
+    bad, good = sorted(await bot.storage.feeds(), key=lambda f: f.url)
+    assert (bad.error_count, bad.last_error) == (1, "HTTP 500 Internal Server Error")
+    assert bad.next_check_at == bot.clock.now + 600  # first failure: the usual interval
+    assert good.last_error is None
+    bot.clock.advance(601)
+    await bot.poll()
+    again = await bot.storage.feed(bad.id)
+    assert again is not None and again.error_count == 2
+    assert again.next_check_at == bot.clock.now + 1200  # then backing off, doubling
+
+    (listing,) = await bot.say("/feeds", user=ADMIN)
+    assert "HTTP 500 Internal Server Error" in listing.text and "Good" in listing.text
+    (answer,) = await bot.say(f"/removefeed {bot.feeds.url('/bad.xml')}", user=ADMIN)
+    assert "Лента удалена" in answer.text
+    assert [f.url for f in await bot.storage.feeds()] == [good.url]
+
+
+async def test_blocked_chat_is_deactivated_and_rate_limit_postpones(
+    running_bot: RunningBot,
+) -> None:
+    bot = running_bot
+    blocked, limited = 301, 302
+    bot.feeds.put("/news.xml", rss("News", [FeedItem("a", "старое", "x")]))
+    await bot.say(f"/addfeed {bot.feeds.url('/news.xml')} central-asia", user=ADMIN, replies=2)
+    for chat in (blocked, limited):
+        await bot.say("/subscribe central-asia", user=chat)
+    bot.api.failures[blocked] = [
+        (
+            403,
+            {
+                "ok": False,
+                "error_code": 403,
+                "description": "Forbidden: bot was blocked by the user",
+            },
+        )
+    ]
+    bot.api.failures[limited] = [
+        (
+            429,
+            {
+                "ok": False,
+                "error_code": 429,
+                "description": "Too Many Requests: retry after 7",
+                "parameters": {"retry_after": 7},
+            },
+        )
+    ]
+    bot.feeds.put(
+        "/news.xml", rss("News", [FeedItem("b", "новое", "x"), FeedItem("a", "старое", "x")])
+    )
+    bot.clock.advance(601)
+    await bot.poll()
+
+    async def settled() -> bool:
+        counts = await bot.storage.outbox_counts()
+        return counts == {"failed": 1, "pending": 1} and not await bot.storage.pending_outbox(
+            bot.clock.now
+        )
+
+    await eventually(settled)
+    chat = await bot.storage.chat(blocked)
+    assert chat is not None and not chat.active
+    (pending,) = await bot.storage.pending_outbox(bot.clock.now + 7)
+    assert pending.chat_id == limited and pending.attempts == 1
+    assert await bot.storage.pending_outbox(bot.clock.now + 6) == []
+
+    bot.clock.advance(7)
+    bot.app.bot_data.services.sender.wake()  # type: ignore[union-attr]
+    await bot.api.wait_for_messages(limited, 2)  # the subscribe answer, then the card
+
+
+def test_newsbot_run_polls_the_configured_api(tmp_path: Path) -> None:
+    """The console entry point starts, talks to the Bot API and stops cleanly on SIGINT."""
+    api = FakeBotApi().start()
+    try:
+        config = tmp_path / "config.toml"
+        config.write_text(
+            f'[bot]\ndatabase = "{tmp_path / "bot.db"}"\napi_base_url = "{api.base_url}"\n',
+            encoding="utf-8",
+        )
+        env = {**os.environ, "BOT_TOKEN": api.token}
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot", "run", "--config", str(config)],
+            cwd=REPO_ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            with api._cond:
+                assert api._cond.wait_for(lambda: "getUpdates" in api.calls, timeout=30)
+            process.send_signal(signal.SIGINT)
+            output, _ = process.communicate(timeout=30)
+        finally:
+            if process.poll() is None:
+                process.kill()
+        assert process.returncode == 0, output.decode()
+        assert "getMe" in api.calls
+        assert (tmp_path / "bot.db").exists()
+    finally:
+        api.stop()
