@@ -19,7 +19,7 @@ from bot.delivery.outbox import Sender
 from bot.feeds.fetch import new_client
 from bot.feeds.refresh import EntryReader, FeedService
 from bot.jobs import poll_feeds
-from bot.reading import read_entry
+from bot.reading import read_and_file
 from handlers import admin, news, start, subscriptions
 from handlers.errors import on_error
 from storage import Storage, open_storage
@@ -35,7 +35,7 @@ def build_application(
     storage: Storage | None = None,
     http_client: httpx.AsyncClient | None = None,
     clock: Callable[[], float] = time.time,
-    reader: EntryReader = read_entry,
+    reader: EntryReader = read_and_file,
     poll_tick: float = POLL_TICK,
 ) -> NewsApplication:
     """Build the bot. Storage and the HTTP client are opened at start-up unless given."""
@@ -91,6 +91,8 @@ def build_application(
     app.add_handler(CommandHandler("unsubscribe", subscriptions.unsubscribe))
     app.add_handler(CommandHandler("mysubs", subscriptions.mysubs))
     app.add_handler(CommandHandler("latest", news.latest))
+    app.add_handler(CommandHandler("summit", news.summit))
+    app.add_handler(CommandHandler("documents", news.documents))
     # ... then admins (each handler checks the admin list itself and refuses politely):
     app.add_handler(CommandHandler("addfeed", admin.addfeed))
     app.add_handler(CommandHandler("removefeed", admin.removefeed))

@@ -1,23 +1,49 @@
-"""Turning a feed entry into a stored item: the text, and what the reader found in it."""
+"""Turning a feed entry into an item: the article reader's findings, in storable form.
+
+CPU-bound (morphology, TextRank): the feed service runs it in a worker thread.
+"""
 
 from __future__ import annotations
 
-import html
-import re
+from collections.abc import Sequence
 
+from bot.articles import Article, read_article
+from bot.articles.text import to_plain
 from bot.feeds.parse import Entry
-from storage import ItemDraft
+from bot.topics import matching_topics
+from storage import ItemDraft, Topic
 
-_TAG = re.compile(r"<[^>]+>")
+ITEM_TEXT_LIMIT = 100_000
 
 
-def read_entry(entry: Entry) -> ItemDraft:
-    text = " ".join(html.unescape(_TAG.sub(" ", entry.content)).split())
+def read_entry(entry: Entry, page: str | None = None) -> ItemDraft:
+    """Read the entry's own content, or the article page when one was fetched (full-text feeds)."""
+    body = page if page else entry.content
+    article = read_article(entry.title, body, url=entry.url)
+    return draft_from_article(entry, article, to_plain(body)[:ITEM_TEXT_LIMIT])
+
+
+def draft_from_article(entry: Entry, article: Article, text: str) -> ItemDraft:
+    data = article.to_json()
     return ItemDraft(
         key=entry.key,
         url=entry.url,
-        title=entry.title,
+        title=entry.title or article.title,
         published_at=entry.published_at,
         text=text,
-        summary=text,
+        lang=article.lang,
+        summary=article.summary,
+        documents=[{"title": d.title, "kind": d.kind} for d in article.documents],
+        entities={
+            k: data[k] for k in ("participants", "countries", "place", "figures", "keywords")
+        },
+        is_summit=article.is_summit,
     )
+
+
+def read_and_file(
+    entry: Entry, page: str | None, topics: Sequence[Topic], feed_topic_ids: Sequence[int]
+) -> tuple[ItemDraft, list[int]]:
+    """Read an entry and find its topics: the whole CPU-bound part of storing one item."""
+    draft = read_entry(entry, page)
+    return draft, matching_topics(draft.title, draft.text, topics, feed_topic_ids)

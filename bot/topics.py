@@ -1,25 +1,21 @@
-"""Which topics an item belongs to: its feed's topics, plus topics whose keywords it mentions."""
+"""Which topics an item belongs to: its feed's topics, plus topics whose keywords it mentions.
+
+Matching is by word forms, not by substrings: the keyword "Таджикистан" matches
+"Таджикистана", "таджикско-казахстанских" and "таджикскому"; English keywords match by stem
+("summit" matches "summits"). Keywords are plain words or phrases, never regular expressions.
+"""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
-from functools import lru_cache
 
+from bot.articles import phrase_matches, text_keys
 from storage.models import Topic
 
 
-@lru_cache(maxsize=1024)
-def _keyword_pattern(keyword: str) -> re.Pattern[str]:
-    words = [re.escape(w) for w in keyword.casefold().replace("ё", "е").split()]
-    return re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)")
-
-
 def keyword_occurs(keyword: str, text: str) -> bool:
-    """Case-insensitive, whole words only: 'ЕС' must not match inside 'если'."""
-    if not keyword.strip():
-        return False
-    return _keyword_pattern(keyword).search(text.casefold().replace("ё", "е")) is not None
+    """Does the keyword (a word or a phrase) occur in the text, in any of its forms?"""
+    return phrase_matches(keyword, text_keys(text))
 
 
 def matching_topics(
@@ -27,9 +23,9 @@ def matching_topics(
 ) -> list[int]:
     """Ids of the topics the item belongs to, in the order of `topics`."""
     assigned = set(feed_topic_ids)
-    haystack = f"{title}\n{text}"
+    keys = text_keys(f"{title}\n{text}")
     return [
         topic.id
         for topic in topics
-        if topic.id in assigned or any(keyword_occurs(k, haystack) for k in topic.keywords)
+        if topic.id in assigned or any(phrase_matches(k, keys) for k in topic.keywords)
     ]

@@ -1,4 +1,4 @@
-"""/latest: the newest stored items as cards."""
+"""/latest, /summit, /documents: stored items as cards."""
 
 from __future__ import annotations
 
@@ -8,27 +8,66 @@ from bot.context import NewsContext
 from bot.delivery.render import item_card, render_html
 from bot.i18n import t
 from handlers.common import e, lang_of, reply, reply_all, topic_list
+from storage import Item
 
 LATEST_COUNT = 3
 
 
+class _UnknownTopic(Exception):
+    pass
+
+
+async def _topic_argument(update: Update, context: NewsContext, lang: str) -> int | None:
+    """The optional topic argument as a topic id; an unknown one is answered and raised."""
+    args = context.args or []
+    if not args:
+        return None
+    topic = await context.storage.topic(args[0].lower())
+    if topic is None:
+        available = await context.storage.topics()
+        await reply(
+            update, t(lang, "unknown_topic", slug=e(args[0]), available=topic_list(available, lang))
+        )
+        raise _UnknownTopic
+    return topic.id
+
+
+async def _send_cards(update: Update, context: NewsContext, lang: str, items: list[Item]) -> None:
+    for item in items:
+        await reply_all(update, render_html(item_card(item), lang, context.config.timezone))
+
+
 async def latest(update: Update, context: NewsContext) -> None:
     lang = lang_of(update, context)
-    args = context.args or []
-    topic_id = None
-    if args:
-        topic = await context.storage.topic(args[0].lower())
-        if topic is None:
-            available = await context.storage.topics()
-            await reply(
-                update,
-                t(lang, "unknown_topic", slug=e(args[0]), available=topic_list(available, lang)),
-            )
-            return
-        topic_id = topic.id
+    try:
+        topic_id = await _topic_argument(update, context, lang)
+    except _UnknownTopic:
+        return
     items = await context.storage.latest_items(topic_id, limit=LATEST_COUNT)
     if not items:
         await reply(update, t(lang, "latest_empty"))
         return
-    for item in items:
-        await reply_all(update, render_html(item_card(item), lang, context.config.timezone))
+    await _send_cards(update, context, lang, items)
+
+
+async def summit(update: Update, context: NewsContext) -> None:
+    """The newest summit card: who met where, the summary, every document signed."""
+    lang = lang_of(update, context)
+    item = await context.storage.latest_summit()
+    if item is None:
+        await reply(update, t(lang, "summit_empty"))
+        return
+    await _send_cards(update, context, lang, [item])
+
+
+async def documents(update: Update, context: NewsContext) -> None:
+    lang = lang_of(update, context)
+    try:
+        topic_id = await _topic_argument(update, context, lang)
+    except _UnknownTopic:
+        return
+    items = await context.storage.latest_with_documents(topic_id, limit=LATEST_COUNT)
+    if not items:
+        await reply(update, t(lang, "documents_empty"))
+        return
+    await _send_cards(update, context, lang, items)

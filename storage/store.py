@@ -251,14 +251,31 @@ class Storage:
 
     async def latest_items(self, topic_id: int | None = None, limit: int = 3) -> list[Item]:
         """The newest stored items, by publication date where known, else by arrival."""
-        where, params = "", [limit]
+        if topic_id is None:
+            return await self._newest("", [], limit)
+        where = "WHERE i.id IN (SELECT item_id FROM item_topics WHERE topic_id = ?)"
+        return await self._newest(where, [topic_id], limit)
+
+    async def latest_summit(self) -> Item | None:
+        """The newest item the reader took for official talks, a visit or a summit."""
+        items = await self._newest("WHERE i.is_summit = 1", [], 1)
+        return items[0] if items else None
+
+    async def latest_with_documents(
+        self, topic_id: int | None = None, limit: int = 3
+    ) -> list[Item]:
+        """The newest items that list signed documents, optionally within one topic."""
+        where, params = "WHERE i.documents != '[]'", []
         if topic_id is not None:
-            where = "WHERE i.id IN (SELECT item_id FROM item_topics WHERE topic_id = ?)"
-            params = [topic_id, limit]
+            where += " AND i.id IN (SELECT item_id FROM item_topics WHERE topic_id = ?)"
+            params = [topic_id]
+        return await self._newest(where, params, limit)
+
+    async def _newest(self, where: str, params: list[Any], limit: int) -> list[Item]:
         rows = await self._all(
             f"""SELECT {_ITEM_COLUMNS} FROM items i JOIN feeds f ON f.id = i.feed_id {where}
                 ORDER BY coalesce(i.published_at, i.fetched_at) DESC, i.id DESC LIMIT ?""",
-            params,
+            [*params, limit],
         )
         return [_item(r) for r in rows]
 

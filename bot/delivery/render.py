@@ -88,6 +88,11 @@ def cut_text(text: str, limit: int) -> str:
     return cut.rstrip(" ,;:-—–") + "…"
 
 
+def _who_and_where(card: Card) -> str:
+    who = ", ".join(card.participants)
+    return f"{who} — {card.place}" if who and card.place else who or card.place or ""
+
+
 def format_date(timestamp: float | None, timezone: str) -> str:
     if timestamp is None:
         return ""
@@ -111,9 +116,7 @@ def render_html(
     if meta:
         blocks.append(Block(f"<i>{_e(meta)}</i>", tight=True))
     if card.participants or card.place:
-        who = ", ".join(card.participants)
-        where = f" — {card.place}" if card.place else ""
-        blocks.append(Block(_e(f"{who}{where}".strip(" —"))))
+        blocks.append(Block(_e(_who_and_where(card))))
     if card.summary:
         blocks.append(Block(_e(cut_text(card.summary, summary_limit))))
     if card.documents:
@@ -158,6 +161,8 @@ def render_text(card: Card, lang: str, timezone: str) -> str:
     meta = " · ".join(p for p in (card.source, format_date(card.published_at, timezone)) if p)
     if meta:
         lines.append(meta)
+    if card.participants or card.place:
+        lines += ["", _who_and_where(card)]
     if card.summary:
         lines += ["", cut_text(card.summary, SUMMARY_LIMIT)]
     if card.documents:

@@ -7,6 +7,7 @@ what is new from then on, not a flood of old news.
 from __future__ import annotations
 
 import asyncio
+import codecs
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -15,13 +16,16 @@ import httpx
 
 from bot.feeds.fetch import FetchError, FetchResult, fetch
 from bot.feeds.parse import Entry, FeedParseError, ParsedFeed, parse_feed
-from bot.topics import matching_topics
-from storage import Feed, ItemDraft, Storage
+from storage import Feed, ItemDraft, Storage, Topic
 
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF = 6 * 3600
-EntryReader = Callable[[Entry], ItemDraft]
+# Reads one entry (with its article page, for full-text feeds) and files it under topics.
+EntryReader = Callable[
+    [Entry, str | None, Sequence[Topic], Sequence[int]], tuple[ItemDraft, list[int]]
+]
+PAGE_LIMIT = 3 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -137,6 +141,24 @@ class FeedService:
             self.on_queued()
         return RefreshOutcome(feed.id, new_items, queued, not_modified=parsed is None)
 
+    async def _article_pages(self, entries: Sequence[Entry]) -> dict[str, str]:
+        """Full-text feeds: fetch each new entry's page; a page that fails leaves the summary."""
+        gate = asyncio.Semaphore(self.concurrency)
+
+        async def page(entry: Entry) -> tuple[str, str | None]:
+            if not entry.url:
+                return entry.key, None
+            async with gate:
+                try:
+                    result = await fetch(self.client, entry.url, max_bytes=PAGE_LIMIT)
+                except FetchError as exc:
+                    log.info("article page %s: %s", entry.url, exc)
+                    return entry.key, None
+            return entry.key, result.content.decode(_charset(result.content_type), "replace")
+
+        found = await asyncio.gather(*(page(e) for e in entries))
+        return {key: text for key, text in found if text}
+
     async def _failed(self, feed: Feed, error: str) -> RefreshOutcome:
         now = self.clock()
         delay = backoff_delay(feed.interval_seconds, feed.error_count)
@@ -152,17 +174,33 @@ class FeedService:
         fresh = list({e.key: e for e in entries if e.key not in known}.values())
         if not fresh:
             return 0, 0
-        drafts = await asyncio.to_thread(lambda: [self.read_entry(e) for e in fresh])
-        now = self.clock()
-        new_ids = await self.storage.add_items(feed.id, drafts, now)
+        pages = await self._article_pages(fresh) if feed.fulltext else {}
         topics = await self.storage.topics()
+
+        def read_all() -> list[tuple[ItemDraft, list[int]]]:
+            return [self.read_entry(e, pages.get(e.key), topics, feed.topic_ids) for e in fresh]
+
+        results = await asyncio.to_thread(read_all)  # never on the event loop
+        now = self.clock()
+        new_ids = await self.storage.add_items(feed.id, [draft for draft, _ in results], now)
         queued = 0
-        for draft in drafts:
+        for draft, topic_ids in results:
             item_id = new_ids.get(draft.key)
             if item_id is None:  # stored meanwhile by a concurrent check
                 continue
-            topic_ids = matching_topics(draft.title, draft.text, topics, feed.topic_ids)
             await self.storage.tag_item(item_id, topic_ids)
             if queue:
                 queued += await self.storage.enqueue_item(item_id, topic_ids, now)
         return len(new_ids), queued
+
+
+def _charset(content_type: str | None) -> str:
+    """The charset a Content-Type names, if Python knows it; UTF-8 otherwise."""
+    for part in (content_type or "").split(";"):
+        name, _, value = part.strip().partition("=")
+        if name.lower() == "charset" and value:
+            try:
+                return codecs.lookup(value.strip('"')).name
+            except LookupError:
+                break
+    return "utf-8"

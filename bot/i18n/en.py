@@ -13,6 +13,8 @@ MESSAGES: dict[str, str] = {
         "/unsubscribe &lt;topic&gt; — unsubscribe\n"
         "/mysubs — my subscriptions\n"
         "/latest [topic] — latest news\n"
+        "/summit — the latest summit: who, where, outcome, documents\n"
+        "/documents [topic] — the latest signed documents\n"
         "/help — this help"
     ),
     "help_admin": (
@@ -33,6 +35,8 @@ MESSAGES: dict[str, str] = {
     "not_subscribed": "You were not subscribed to “{name}”.",
     "mysubs_header": "<b>Your subscriptions</b>",
     "mysubs_empty": "You have no subscriptions. Topics: /topics",
+    "summit_empty": "No summits or official talks yet.",
+    "documents_empty": "No news with signed documents yet.",
     "latest_empty": "No news yet.",
     "admin_only": "This command is for the bot's admins only.",
     "usage_addfeed": "Usage: /addfeed &lt;url&gt; [topic ...]",

@@ -18,6 +18,15 @@ def test_keywords_are_case_insensitive_whole_words() -> None:
     assert not keyword_occurs("   ", "anything")
 
 
+def test_keywords_match_word_forms() -> None:
+    assert keyword_occurs("Таджикистан", "делегация Таджикистана прибыла")
+    assert keyword_occurs("Таджикистан", "таджикско-казахстанских отношений")
+    assert keyword_occurs("Таджикистан", "к таджикскому народу")
+    assert keyword_occurs("summit", "Two summits were held")
+    assert keyword_occurs("переговоры", "по итогам переговоров")
+    assert not keyword_occurs("Таджикистан", "в Казахстане")
+
+
 def test_item_matches_by_keyword_or_by_feed() -> None:
     topics = [CENTRAL_ASIA, SPORT]
     assert matching_topics("Визит в Казахстан", "", topics) == [1]
