@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -176,17 +176,25 @@ def _string_list(value: Any) -> list[str] | None:
     return None
 
 
-def _parse_topics(raw: Any, problems: list[str]) -> list[TopicConfig]:
+def _tables(
+    raw: Any, section: str, allowed: set[str], problems: list[str]
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """The tables of an array section, each with the name to report its problems under."""
     if not isinstance(raw, list):
-        problems.append("[[topics]] must be an array of tables")
-        return []
-    topics: list[TopicConfig] = []
+        problems.append(f"[[{section}]] must be an array of tables")
+        return
     for n, entry in enumerate(raw, 1):
-        where = f"[[topics]] #{n}"
+        where = f"[[{section}]] #{n}"
         if not isinstance(entry, dict):
             problems.append(f"{where}: must be a table")
             continue
-        _unknown(where, entry, _TOPIC_KEYS, problems)
+        _unknown(where, entry, allowed, problems)
+        yield where, entry
+
+
+def _parse_topics(raw: Any, problems: list[str]) -> list[TopicConfig]:
+    topics: list[TopicConfig] = []
+    for where, entry in _tables(raw, "topics", _TOPIC_KEYS, problems):
         slug = entry.get("slug")
         if not isinstance(slug, str) or not SLUG_PATTERN.match(slug):
             problems.append(f"{where}: slug must be lowercase latin letters, digits, '-' or '_'")
@@ -211,16 +219,8 @@ def _parse_topics(raw: Any, problems: list[str]) -> list[TopicConfig]:
 
 
 def _parse_feeds(raw: Any, known_topics: set[str], problems: list[str]) -> list[FeedConfig]:
-    if not isinstance(raw, list):
-        problems.append("[[feeds]] must be an array of tables")
-        return []
     feeds: list[FeedConfig] = []
-    for n, entry in enumerate(raw, 1):
-        where = f"[[feeds]] #{n}"
-        if not isinstance(entry, dict):
-            problems.append(f"{where}: must be a table")
-            continue
-        _unknown(where, entry, _FEED_KEYS, problems)
+    for where, entry in _tables(raw, "feeds", _FEED_KEYS, problems):
         url = entry.get("url")
         if not isinstance(url, str) or not is_http_url(url.strip()):
             problems.append(f"{where}: url must be an http(s) URL, got {url!r}")

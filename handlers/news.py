@@ -32,7 +32,13 @@ async def _topic_argument(update: Update, context: NewsContext, lang: str) -> in
     return topic.id
 
 
-async def _send_cards(update: Update, context: NewsContext, lang: str, items: list[Item]) -> None:
+async def _send_cards(
+    update: Update, context: NewsContext, lang: str, items: list[Item], empty_key: str
+) -> None:
+    """Each item as a card (one or more messages), or a clear word that there is none."""
+    if not items:
+        await reply(update, t(lang, empty_key))
+        return
     for item in items:
         await reply_all(update, render_html(item_card(item), lang, context.config.timezone))
 
@@ -44,20 +50,14 @@ async def latest(update: Update, context: NewsContext) -> None:
     except _UnknownTopic:
         return
     items = await context.storage.latest_items(topic_id, limit=LATEST_COUNT)
-    if not items:
-        await reply(update, t(lang, "latest_empty"))
-        return
-    await _send_cards(update, context, lang, items)
+    await _send_cards(update, context, lang, items, "latest_empty")
 
 
 async def summit(update: Update, context: NewsContext) -> None:
     """The newest summit card: who met where, the summary, every document signed."""
     lang = lang_of(update, context)
     item = await context.storage.latest_summit()
-    if item is None:
-        await reply(update, t(lang, "summit_empty"))
-        return
-    await _send_cards(update, context, lang, [item])
+    await _send_cards(update, context, lang, [item] if item else [], "summit_empty")
 
 
 async def documents(update: Update, context: NewsContext) -> None:
@@ -67,7 +67,4 @@ async def documents(update: Update, context: NewsContext) -> None:
     except _UnknownTopic:
         return
     items = await context.storage.latest_with_documents(topic_id, limit=LATEST_COUNT)
-    if not items:
-        await reply(update, t(lang, "documents_empty"))
-        return
-    await _send_cards(update, context, lang, items)
+    await _send_cards(update, context, lang, items, "documents_empty")
