@@ -69,7 +69,7 @@ async def test_configured_full_text_feed_reads_the_article_page(
 async def test_unreachable_feed_backs_off_and_a_due_list_is_empty_until_then(
     setup: tuple[FeedServer, Storage, FeedService, Clock],
 ) -> None:
-    server, storage, service, clock = setup
+    _server, storage, service, clock = setup
     config = Config(feeds=(FeedConfig("http://127.0.0.1:9/closed"),))
     await sync_config(config, storage, clock())
     (outcome,) = await service.poll_due()

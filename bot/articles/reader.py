@@ -1,0 +1,136 @@
+"""read_article: the pure pipeline from (title, body) to an Article."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import replace
+
+from bot.articles.documents import extract_documents, listed_documents
+from bot.articles.entities import (
+    country_mentions,
+    find_figures,
+    find_participants,
+    find_place,
+    pick_countries,
+)
+from bot.articles.keywords import extract_keywords
+from bot.articles.lemmas import WORD_RE
+from bot.articles.model import Article
+from bot.articles.summary import summarize
+from bot.articles.summit import detect_summit
+from bot.articles.text import Line, Sentence, sanitize, split_sentences, to_lines, to_plain
+
+_log = logging.getLogger(__name__)
+_CYR_RE = re.compile(r"[а-яё]", re.IGNORECASE)
+_LAT_RE = re.compile(r"[a-z]", re.IGNORECASE)
+_TAG_RE = re.compile(r"<[^>]{0,500}>")
+_MAX_TITLE = 1_000
+_HEADLINE_MAX = 300
+
+
+def detect_lang(text: str) -> str:
+    """ "ru" when at least 30% of the letters are Cyrillic, else "en"; "ru" when no letters."""
+    sample = text[:20_000]
+    cyr = len(_CYR_RE.findall(sample))
+    lat = len(_LAT_RE.findall(sample))
+    if cyr + lat == 0:
+        return "ru"
+    return "ru" if cyr / (cyr + lat) >= 0.3 else "en"
+
+
+def _norm_lang(lang: str | None, text: str) -> str:
+    if lang:
+        low = lang.strip().lower()
+        if low.startswith("ru"):
+            return "ru"
+        if low.startswith("en"):
+            return "en"
+    return detect_lang(text)
+
+
+def _title_is_lead(title: str) -> bool:
+    """Long, sentence-like "titles" (first lines of plain files, scraped pages) are body text."""
+    return len(title) > _HEADLINE_MAX or (len(title) > 120 and title.endswith((".", "!", "»")))
+
+
+def read_article(
+    title: str, body: str, *, lang: str | None = None, url: str | None = None
+) -> Article:
+    """Read one article; never raises: unusable input gives an Article with empty fields."""
+    try:
+        return _read(title, body, lang)
+    except Exception:  # last-resort guard: one odd article must not stop a feed
+        _log.exception("article reader failed on %r", url or title[:80])
+        clean = " ".join(sanitize(title if isinstance(title, str) else "", _MAX_TITLE).split())
+        return Article(lang=_norm_lang(lang, clean), title=clean, summary="")
+
+
+def _read(title: str, body: str, lang: str | None) -> Article:
+    title = sanitize(title or "", _MAX_TITLE)
+    title = " ".join(_TAG_RE.sub(" ", title).split()) if "<" in title else " ".join(title.split())
+    text = to_plain(body or "")
+    lines = to_lines(text)
+    headline = title
+    if title and _title_is_lead(title):
+        lines = [Line(title, False), *lines]
+        headline = ""
+    sentences = split_sentences(lines)
+    language = _norm_lang(lang, title + "\n" + text)
+    if headline == "" and title:
+        headline = sentences[0].text[:_HEADLINE_MAX] if sentences else title[:_HEADLINE_MAX]
+        lead_title = ""
+    else:
+        lead_title = headline
+    if not sentences and not headline:
+        return Article(lang=language, title="", summary="")
+
+    # Entities read the headline too; the summary only the body (it must not repeat it).
+    scan = sentences
+    if lead_title:
+        head = Sentence(
+            lead_title, -1, -1, False, False, False, False, tuple(WORD_RE.findall(lead_title))
+        )
+        scan = [head, *(replace(s, index=s.index + 1) for s in sentences)]
+        scan[0] = replace(head, index=0)
+    counts, order = country_mentions(scan, language)
+    per_sentence = [
+        len(country_mentions([s], language)[0]) if _maybe_signing(s.text) else 0 for s in scan
+    ]
+    listed = listed_documents(lines)
+    participants, hinted = find_participants(lead_title, scan, language)
+    is_summit = detect_summit(
+        lead_title,
+        sentences,
+        countries_per_sentence=per_sentence[1:] if lead_title else per_sentence,
+        has_document_list=bool(listed),
+        leaders_named=bool(participants),
+    )
+    documents = extract_documents(lines, scan, language, is_summit=is_summit, listed=listed)
+    doc_titles = [d.title[:40] for d in documents]
+    skip = frozenset(
+        s.index for s in scan if s.bullet and any(s.text.find(t) >= 0 for t in doc_titles)
+    )
+    if is_summit:
+        countries = pick_countries(counts, order, hinted, language)
+    else:
+        participants, countries = (), ()
+    return Article(
+        lang=language,
+        title=headline,
+        summary=summarize(sentences, language, exclude_prefixes=doc_titles),
+        documents=documents,
+        participants=participants,
+        countries=countries,
+        place=find_place(scan, language, skip),
+        figures=find_figures(scan, skip, language),
+        is_summit=is_summit,
+        keywords=extract_keywords("", scan, language, skip),
+    )
+
+
+_SIGN_HINT_RE = re.compile(r"подпис|заключ|signed|signing|concluded", re.IGNORECASE)
+
+
+def _maybe_signing(text: str) -> bool:
+    return _SIGN_HINT_RE.search(text) is not None

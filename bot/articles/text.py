@@ -1,0 +1,277 @@
+"""Raw input -> clean lines -> sentences with the flags the other steps need.
+
+Feeds deliver plain text, HTML fragments, whole web pages and hard-wrapped markdown; all of
+them become a list of logical lines (a paragraph or one list item each) and then sentences.
+Sentences are split per line so that list items never merge with their neighbours.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from html.parser import HTMLParser
+
+from razdel import sentenize
+
+from bot.articles import resources
+from bot.articles.lemmas import WORD_RE
+from bot.articles.resources import word_set
+
+MAX_CHARS = 100_000
+
+_CONTROL_RE = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u200b\ufeff]"
+)
+_HTML_TAG_RE = re.compile(
+    r"<(?:p|div|br|li|ul|ol|html|body|head|span|a|h[1-6]|table|tr|td|article|section|"
+    r"strong|em|b|i|blockquote|script|style|meta)\b[^>]*>",
+    re.IGNORECASE,
+)
+_FULL_PAGE_RE = re.compile(r"<(?:html|body)\b", re.IGNORECASE)
+BULLET_RE = re.compile(r"^\s*(?:[-–—•*▪●·‣]|\(?\d{1,2}[.)])\s+")
+_NUMBERED_START_RE = re.compile(r"^\(?\d{1,2}[.)]\s+\S")
+_SEPARATOR_RE = re.compile(r"^[\s*_=~#-]*$")
+_BOLD_HEADER_RE = re.compile(r"^(\s*(?:[-*•]\s+)?)(?:\*\*|__)([^*_\n]{2,160}?:)\s*(?:\*\*|__)\s*")
+_MD_LINK_RE = re.compile(r"\[([^\]\n]{1,300})\]\((?:[^)\s]{1,500})\)")
+_MD_HEADING_RE = re.compile(r"^\s*\\?#{1,6}\s*")
+_MD_EMPHASIS_RE = re.compile(r"\*\*|__|(?<!\w)\*(?=\S)|(?<=\S)\*(?!\w)|\\(?=[#*_\-\[\]])")
+_HTML_COMMENT_RE = re.compile(r"<!--.*?-->", re.DOTALL)
+_SPEAKER_RE = re.compile(r"(?:^|\s)[А-ЯЁA-Z]\.\s?[А-ЯЁA-Z][а-яёa-z-]+(?:\s\([^)]{0,40}\))?\s?:")
+_WS_RE = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_TERMINAL = '.!?…:;»"”)'
+_OPEN_QUOTES = "«“„"
+_CLOSE_QUOTES = "»”"
+
+
+@dataclass(frozen=True)
+class Line:
+    """A paragraph or one list item."""
+
+    text: str
+    bullet: bool
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence and where it stands: the summary and extractors filter on these flags."""
+
+    text: str
+    line: int
+    index: int
+    bullet: bool
+    header: bool
+    quote: bool
+    promo: bool
+    words: tuple[str, ...] = ()
+
+
+def sanitize(text: str, limit: int = MAX_CHARS) -> str:
+    """Cap the work, drop control characters and lone surrogates, unify newlines and spaces."""
+    text = text[:limit].replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROL_RE.sub(" ", text)
+    return _WS_RE.sub(" ", text)
+
+
+def looks_like_html(text: str) -> bool:
+    return _HTML_TAG_RE.search(text) is not None
+
+
+class _TextExtractor(HTMLParser):
+    """Minimal HTML -> text: block elements end lines, each <li> is its own bullet line."""
+
+    _BLOCK = word_set(
+        "p div br h1 h2 h3 h4 h5 h6 ul ol table tr article section header footer "
+        "blockquote pre figure figcaption dd dt hr main aside nav"
+    )
+    _SKIP = word_set("script style head noscript template svg iframe object")
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip_depth = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self._SKIP:
+            self._skip_depth += 1
+        elif tag == "li":
+            self.parts.append("\n- ")
+        elif tag in self._BLOCK:
+            self.parts.append("\n")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self._BLOCK:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self._SKIP:
+            self._skip_depth = max(0, self._skip_depth - 1)
+        elif tag in self._BLOCK or tag == "li":
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip_depth:
+            self.parts.append(data.replace("\n", " "))
+
+
+def simple_html_to_text(html: str) -> str:
+    parser = _TextExtractor()
+    try:
+        parser.feed(html)
+        parser.close()
+    except Exception:  # HTMLParser is lenient, but never let markup break the reader
+        return re.sub(r"<[^>]*>", " ", html)
+    return "".join(parser.parts)
+
+
+def html_to_text(html: str) -> str:
+    """Whole pages go through trafilatura (boilerplate removal); fragments through our parser."""
+    if _FULL_PAGE_RE.search(html):
+        try:
+            import trafilatura
+
+            extracted = trafilatura.extract(
+                html, include_comments=False, include_tables=False, favor_precision=True
+            )
+        except Exception:  # trafilatura/lxml can choke on pathological markup
+            extracted = None
+        if extracted and extracted.strip():
+            return str(extracted)
+    return simple_html_to_text(html)
+
+
+def to_plain(text: str) -> str:
+    """Sanitised plain text of any input (HTML detected by its tags)."""
+    text = sanitize(text)
+    if looks_like_html(text):
+        text = sanitize(html_to_text(text))
+    return _HTML_COMMENT_RE.sub(" ", text)
+
+
+def _strip_markdown(line: str) -> list[str]:
+    """Markdown decorations off; a bold run-in header ("**Topic:** text") becomes its own line."""
+    line = _MD_LINK_RE.sub(r"\1", line)
+    line = _MD_HEADING_RE.sub("", line)
+    m = _BOLD_HEADER_RE.match(line)
+    if m:
+        head = m.group(1) + m.group(2).strip()
+        rest = line[m.end() :]
+        out = [_MD_EMPHASIS_RE.sub("", head)]
+        if rest.strip():
+            out.append(_MD_EMPHASIS_RE.sub("", rest))
+        return out
+    return [_MD_EMPHASIS_RE.sub("", line)]
+
+
+def _is_hard_wrapped(lines: list[str]) -> bool:
+    """Typical of markdown/e-mail: most lines 40-100 chars and none much longer."""
+    stripped = [s.strip() for s in lines if s.strip()]
+    lengths = [len(s) for s in stripped]
+    if len(lengths) < 4 or max(lengths) > 130:
+        return False
+    mid_sentence = sum(1 for s in stripped if s[-1].isalnum() or s[-1] in ",-–—")
+    typical = sum(1 for n in lengths if 40 <= n <= 100)
+    return typical >= 0.6 * len(lengths) and mid_sentence >= 0.5 * len(lengths)
+
+
+@cache
+def _promo_re() -> re.Pattern[str]:
+    phrases = sorted(resources.line_list("promo.txt"), key=len, reverse=True)
+    return re.compile("|".join(re.escape(p) for p in phrases), re.IGNORECASE)
+
+
+def is_promo(text: str) -> bool:
+    """Promo/navigation wording ("Подпишись на наш Telegram-канал", "Read also")."""
+    return _promo_re().search(text) is not None
+
+
+def to_lines(text: str) -> list[Line]:
+    """Logical lines: hard-wrapped paragraphs re-joined, bullets kept apart, promo dropped."""
+    raw: list[str] = []
+    for line in text.split("\n"):
+        raw.extend(_strip_markdown(line))
+    wrapped = _is_hard_wrapped(raw)
+    lines: list[Line] = []
+    current: list[str] = []
+    bullet = False
+    blank_before = True
+
+    def flush() -> None:
+        nonlocal current
+        joined = " ".join(current).strip()
+        if joined:
+            lines.append(Line(joined, bullet))
+        current = []
+
+    for raw_line in raw:
+        s = raw_line.strip()
+        if not s or _SEPARATOR_RE.match(s):
+            flush()
+            blank_before = True
+            continue
+        is_bullet = BULLET_RE.match(raw_line) is not None
+        prev = current[-1] if current else ""
+        continuation = (
+            bool(current)
+            and not is_bullet
+            and not blank_before
+            and not prev.endswith(":")
+            and (wrapped or (s[0].islower() and not prev.endswith(tuple(_TERMINAL))))
+        )
+        if continuation:
+            current.append(s)
+        else:
+            flush()
+            bullet = is_bullet
+            current = [BULLET_RE.sub("", s, count=1) if is_bullet else s]
+        blank_before = False
+    flush()
+    return [ln for ln in lines if not (len(ln.text) < 200 and is_promo(ln.text))]
+
+
+def _quote_delta(text: str) -> int:
+    opens = sum(text.count(c) for c in _OPEN_QUOTES)
+    closes = sum(text.count(c) for c in _CLOSE_QUOTES)
+    return opens - closes
+
+
+_INNER_END_RE = re.compile(r"[.!?…]\S*\s")
+
+
+def _sentences_of(text: str) -> list[str]:
+    """razdel for lines that may hold several sentences; a line with no inner stop is one."""
+    if _INNER_END_RE.search(text.rstrip()) is None:
+        return [text.strip()] if text.strip() else []
+    return [p.text.strip() for p in sentenize(text) if p.text.strip()]
+
+
+def split_sentences(lines: list[Line]) -> list[Sentence]:
+    """Sentences per line (razdel handles Russian abbreviations) with quote/header flags."""
+    sentences: list[Sentence] = []
+    for line_no, line in enumerate(lines):
+        depth = 0
+        speech = False
+        for s in _sentences_of(line.text):
+            if not s:
+                continue
+            started_inside = depth > 0
+            depth = max(0, depth + _quote_delta(s))
+            if s.count('"') % 2 == 1:
+                depth = 0 if depth else 1
+            if _SPEAKER_RE.search(s) or s.startswith(("– ", "— ", "- ")):
+                speech = True
+            quote = started_inside or depth > 0 or speech or s.startswith(tuple(_OPEN_QUOTES))
+            numbered = _NUMBERED_START_RE.match(s) is not None
+            sentences.append(
+                Sentence(
+                    text=s,
+                    line=line_no,
+                    index=len(sentences),
+                    bullet=line.bullet or numbered,
+                    header=s.endswith(":"),
+                    quote=quote,
+                    promo=is_promo(s),
+                    words=tuple(WORD_RE.findall(s)),
+                )
+            )
+    return sentences
