@@ -291,9 +291,16 @@ def _inline_en(sentence: str) -> list[str]:
     return found
 
 
+_KEY_TOKEN_RE = re.compile(rf"{WORD_RE.pattern}|\d+")
+
+
 def _dedupe(titles: list[str]) -> list[str]:
-    """Keep each document once; a title that is a prefix of a longer one is the same one."""
-    keys = [" ".join(w.lower() for w in WORD_RE.findall(t)) for t in titles]
+    """Keep each document once; a title that is a prefix of a longer one is the same one.
+
+    Numbers are part of the key: "Программа … на 2023–2025 годы" and "… на 2026–2028 годы"
+    are two documents.
+    """
+    keys = [" ".join(w.lower() for w in _KEY_TOKEN_RE.findall(t)) for t in titles]
     out: list[str] = []
     for i, (title, key) in enumerate(zip(titles, keys, strict=True)):
         if not key:

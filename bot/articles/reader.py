@@ -22,8 +22,8 @@ from bot.articles.summit import detect_summit
 from bot.articles.text import Line, Sentence, sanitize, split_sentences, to_lines, to_plain
 
 _log = logging.getLogger(__name__)
-_CYR_RE = re.compile(r"[а-яё]", re.IGNORECASE)
-_LAT_RE = re.compile(r"[a-z]", re.IGNORECASE)
+_CYRILLIC = "абвгдеёжзийклмнопрстуфхцчшщъыьэюя"
+_LATIN = "abcdefghijklmnopqrstuvwxyz"
 _TAG_RE = re.compile(r"<[^>]{0,500}>")
 _MAX_TITLE = 1_000
 _HEADLINE_MAX = 300
@@ -31,9 +31,9 @@ _HEADLINE_MAX = 300
 
 def detect_lang(text: str) -> str:
     """ "ru" when at least 30% of the letters are Cyrillic, else "en"; "ru" when no letters."""
-    sample = text[:20_000]
-    cyr = len(_CYR_RE.findall(sample))
-    lat = len(_LAT_RE.findall(sample))
+    sample = text[:20_000].casefold()
+    cyr = sum(map(sample.count, _CYRILLIC))
+    lat = sum(map(sample.count, _LATIN))
     if cyr + lat == 0:
         return "ru"
     return "ru" if cyr / (cyr + lat) >= 0.3 else "en"

@@ -175,14 +175,18 @@ def _is_hard_wrapped(lines: list[str]) -> bool:
 
 
 @cache
-def _promo_re() -> re.Pattern[str]:
-    phrases = sorted(resources.line_list("promo.txt"), key=len, reverse=True)
-    return re.compile("|".join(re.escape(p) for p in phrases), re.IGNORECASE)
+def _promo_phrases() -> tuple[str, ...]:
+    return tuple(p.casefold() for p in resources.line_list("promo.txt"))
 
 
 def is_promo(text: str) -> bool:
-    """Promo/navigation wording ("Подпишись на наш Telegram-канал", "Read also")."""
-    return _promo_re().search(text) is not None
+    """Promo/navigation wording ("Подпишись на наш Telegram-канал", "Read also").
+
+    Plain substring tests on the case-folded text: a case-insensitive regex alternation
+    over the same phrases cost several times more, on every sentence of every article.
+    """
+    folded = text.casefold()
+    return any(p in folded for p in _promo_phrases())
 
 
 def to_lines(text: str) -> list[Line]:

@@ -117,3 +117,18 @@ def test_lang_detection_and_override() -> None:
     assert detect_lang("Президент провёл переговоры") == "ru"
     assert detect_lang("The president held talks") == "en"
     assert read_article("Talks", "The president held talks.", lang="ru-RU").lang == "ru"
+
+
+def test_titles_differing_only_in_numbers_are_different_documents() -> None:
+    titles = [
+        f"Программа сотрудничества между министерствами на {y}-{y + 2} годы" for y in (2020, 2023)
+    ]
+    body = (
+        "<p>В Астане состоялись переговоры Президента Казахстана Касым-Жомарта Токаева и "
+        "Президента Таджикистана Эмомали Рахмона.</p>"
+        "<p>По итогам переговоров были подписаны следующие документы:</p><ul>"
+        + "".join(f"<li>{t}</li>" for t in titles)
+        + "</ul>"
+    )
+    article = read_article("Переговоры в Астане", body)
+    assert [d.title for d in article.documents] == titles
