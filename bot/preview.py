@@ -10,13 +10,13 @@ import json
 import sys
 from pathlib import Path
 
-from bot.articles import Article, read_article
-from bot.articles.text import to_plain
+from bot.articles import Article
 from bot.config import is_http_url
 from bot.delivery.render import make_card, render_text
 from bot.feeds.fetch import FetchError, FetchResult, fetch, new_client
 from bot.feeds.parse import Entry, FeedParseError, item_key, parse_feed
-from bot.reading import draft_from_article
+from bot.reading import read_entry
+from storage import ItemDraft
 
 ARTICLE_SUFFIXES = (".txt", ".text", ".html", ".htm")
 
@@ -44,8 +44,7 @@ def preview_source(source: str, *, lang: str, limit: int, as_json: bool) -> int:
     except (OSError, FetchError) as exc:
         print(f"error: cannot read {source}: {exc}", file=sys.stderr)
         return 1
-    looks_like_article = source.lower().endswith(ARTICLE_SUFFIXES)
-    if not looks_like_article:
+    if not source.lower().endswith(ARTICLE_SUFFIXES):
         try:
             feed = parse_feed(content, content_type=content_type, base_url=base)
         except FeedParseError as exc:
@@ -53,35 +52,27 @@ def preview_source(source: str, *, lang: str, limit: int, as_json: bool) -> int:
                 print(f"error: {source}: {exc}", file=sys.stderr)
                 return 1
         else:
-            pairs = [
-                (entry, read_article(entry.title, entry.content, url=entry.url))
-                for entry in feed.entries[: max(limit, 0)]
-            ]
-            header = f"{feed.title or source} — {len(feed.entries)} items\n"
-            return _print(pairs, feed.title or source, lang, as_json, header)
+            if not as_json:
+                print(f"{feed.title or source} — {len(feed.entries)} items\n")
+            entries = feed.entries[: max(limit, 0)]
+            return _print([read_entry(e) for e in entries], feed.title or source, lang, as_json)
     text = content.decode("utf-8", "replace")
     if source.lower().endswith((".txt", ".text")):
         title, body = article_from_text_file(text)
     else:
         title, body = "", text
-    article = read_article(title, body, url=source if is_http_url(source) else None)
-    entry = Entry(item_key(None, base, article.title, None), base, article.title, None, body)
+    article, draft = read_entry(Entry(item_key(None, base, title, None), base, title, None, body))
     if as_json:
         print(json.dumps(article.to_json(), ensure_ascii=False, indent=2))
         return 0
-    return _print([(entry, article)], Path(source).name, lang, False, "")
+    return _print([(article, draft)], Path(source).name, lang, as_json)
 
 
-def _print(
-    pairs: list[tuple[Entry, Article]], source: str, lang: str, as_json: bool, header: str
-) -> int:
+def _print(read: list[tuple[Article, ItemDraft]], source: str, lang: str, as_json: bool) -> int:
     if as_json:
-        print(json.dumps([a.to_json() for _, a in pairs], ensure_ascii=False, indent=2))
+        print(json.dumps([article.to_json() for article, _ in read], ensure_ascii=False, indent=2))
         return 0
-    if header:
-        print(header)
-    for entry, article in pairs:
-        draft = draft_from_article(entry, article, to_plain(entry.content))
+    for _, draft in read:
         print(render_text(make_card(draft, source), lang, "UTC"))
         print("\n" + "─" * 60 + "\n")
     return 0

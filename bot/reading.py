@@ -16,14 +16,16 @@ from storage import ItemDraft, Topic
 ITEM_TEXT_LIMIT = 100_000
 
 
-def read_entry(entry: Entry, page: str | None = None) -> ItemDraft:
+def read_entry(entry: Entry, page: str | None = None) -> tuple[Article, ItemDraft]:
     """Read the entry's own content, or the article page when one was fetched (full-text feeds)."""
-    body = page if page else entry.content
-    article = read_article(entry.title, body, url=entry.url)
-    return draft_from_article(entry, article, to_plain(body)[:ITEM_TEXT_LIMIT])
+    # The reader's first step is the same HTML-to-text conversion, and plain text passes
+    # through it unchanged: convert once, and store the text the reader read.
+    text = to_plain(page if page else entry.content)
+    article = read_article(entry.title, text, url=entry.url)
+    return article, _draft(entry, article, text[:ITEM_TEXT_LIMIT])
 
 
-def draft_from_article(entry: Entry, article: Article, text: str) -> ItemDraft:
+def _draft(entry: Entry, article: Article, text: str) -> ItemDraft:
     data = article.to_json()
     return ItemDraft(
         key=entry.key,
@@ -45,5 +47,5 @@ def read_and_file(
     entry: Entry, page: str | None, topics: Sequence[Topic], feed_topic_ids: Sequence[int]
 ) -> tuple[ItemDraft, list[int]]:
     """Read an entry and find its topics: the whole CPU-bound part of storing one item."""
-    draft = read_entry(entry, page)
+    _, draft = read_entry(entry, page)
     return draft, matching_topics(draft.title, draft.text, topics, feed_topic_ids)
