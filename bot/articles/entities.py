@@ -83,14 +83,39 @@ def _titled_before(text: str, pos: int) -> bool:
     return False
 
 
-def _starts_name(text: str, tokens: list[re.Match[str]], i: int) -> bool:
+_Span = tuple[str, int, int]  # a WORD_RE word with its start and end in the sentence
+
+
+def _word_spans(s: Sentence) -> list[_Span]:
+    """The sentence's WORD_RE words with their offsets.
+
+    split_sentences already found the words (s.words); locating them in order with str.find
+    gives the same offsets as WORD_RE.finditer at a fraction of the cost (the text between
+    two words holds no letters, so the next word is always the first occurrence).
+    """
+    text = s.text
+    spans: list[_Span] = []
+    if s.words:
+        pos = 0
+        for w in s.words:
+            start = text.find(w, pos)
+            if start < 0:  # words not taken from this text: fall back to the regex
+                break
+            pos = start + len(w)
+            spans.append((w, start, pos))
+        else:
+            return spans
+    return [(m.group(), m.start(), m.end()) for m in WORD_RE.finditer(text)]
+
+
+def _starts_name(text: str, tokens: list[_Span], i: int) -> bool:
     """The pair begins a name: the word before is not itself a capitalised name part."""
     if i == 0:
         return True
-    prev = tokens[i - 1]
-    if text[prev.end() : tokens[i].start()] != " " or not prev.group()[:1].isupper():
+    prev_word, _, prev_end = tokens[i - 1]
+    if text[prev_end : tokens[i][1]] != " " or not prev_word[:1].isupper():
         return True
-    ps = parses(norm(prev.group()))
+    ps = parses(norm(prev_word))
     return not any(
         p.pos == "NOUN"
         and ("Name" in p.grammemes or "Surn" in p.grammemes or "UNKN" in p.grammemes)
@@ -124,30 +149,36 @@ def _ru_nominative_pair(first: str, last: str) -> tuple[str, str] | None:
 
 def _find_people(sentences: Sequence[Sentence], lang: str) -> list[_Person]:
     leaders = _leader_index()
+    by_prefix = _leaders_by_prefix()
     people: list[_Person] = []
     seen: set[str] = set()
     for s in sentences:
         if lang == "ru":
-            tokens = list(WORD_RE.finditer(s.text))
-            for i, tok in enumerate(tokens):
-                word = tok.group()
+            text = s.text
+            tokens = _word_spans(s)
+            last = len(tokens) - 1
+            in_event_lead: bool | None = None if s.index < 2 else False
+            for i, (word, start, end) in enumerate(tokens):
                 if not word[:1].isupper() or word.isupper():
                     continue
-                for surname, (ru, _en, country) in _leaders_by_prefix().get(norm(word)[:3], ()):
-                    if _surname_hit(word, surname) and surname not in seen:
-                        seen.add(surname)
-                        people.append(_Person(ru, surname, country, True))
-                if i + 1 >= len(tokens):
+                candidates = by_prefix.get(norm(word)[:3])
+                if candidates:
+                    for surname, (ru, _en, country) in candidates:
+                        if _surname_hit(word, surname) and surname not in seen:
+                            seen.add(surname)
+                            people.append(_Person(ru, surname, country, True))
+                if i >= last:
                     continue
-                nxt = tokens[i + 1]
-                if s.text[tok.end() : nxt.start()] != " " or not nxt.group()[:1].isupper():
+                nxt_word, nxt_start, _ = tokens[i + 1]
+                if text[end:nxt_start] != " " or not nxt_word[:1].isupper():
                     continue
-                if not _starts_name(s.text, tokens, i):
+                if not _starts_name(text, tokens, i):
                     continue
-                in_event_lead = s.index < 2 and EVENT_RE.search(s.text) is not None
-                if not (in_event_lead or _titled_before(s.text, tok.start())):
+                if in_event_lead is None:
+                    in_event_lead = EVENT_RE.search(text) is not None
+                if not (in_event_lead or _titled_before(text, start)):
                     continue
-                pair = _ru_nominative_pair(word, nxt.group())
+                pair = _ru_nominative_pair(word, nxt_word)
                 if pair is None:
                     continue
                 surname = norm(pair[1])
@@ -257,52 +288,81 @@ def _en_country_regex() -> tuple[re.Pattern[str], dict[str, str]]:
     return re.compile(rf"(?<![\w.])(?:{alternation})(?![\w])"), names
 
 
-def country_mentions(sentences: Sequence[Sentence], lang: str) -> tuple[Counter[str], list[str]]:
-    """Country -> weighted mentions (hyphenated "российско-таджикские" counts extra), order."""
+_HYPHEN_SPLIT_RE = re.compile(r"[-‐‑]")
+
+
+def _ru_sentence_hits(
+    words: Sequence[str], table: dict[str, list[tuple[tuple[str, ...], str]]]
+) -> list[tuple[str, int]]:
+    """(country, weight) hits of one Russian sentence, in text order."""
+    hits: list[tuple[str, int]] = []
+    for w in words:
+        if "-" in w:
+            parts = _HYPHEN_SPLIT_RE.split(w)
+            if len(parts) > 1:
+                for part in parts:
+                    for seq, country in table.get(norm(part), ()):
+                        if len(seq) == 1:
+                            hits.append((country, 3))
+                            break
+    lemmas = [lemma(w) for w in words]
+    n = len(lemmas)
+    i = 0
+    while i < n:
+        matched = 0
+        entries = table.get(lemmas[i])
+        if entries:
+            for seq, country in entries:
+                if tuple(lemmas[i : i + len(seq)]) == seq:
+                    hits.append((country, 1))
+                    matched = len(seq)
+                    break
+        i += matched or 1
+    return hits
+
+
+def _en_sentence_hits(
+    text: str, pattern: re.Pattern[str], names: dict[str, str]
+) -> list[tuple[str, int]]:
+    hits: list[tuple[str, int]] = []
+    for m in pattern.finditer(text):
+        after = text[m.end() : m.end() + 1]
+        before = text[max(0, m.start() - 1) : m.start()]
+        hits.append((names[m.group()], 3 if "-" in (after + before) else 1))
+    return hits
+
+
+def country_mentions_per_sentence(
+    sentences: Sequence[Sentence], lang: str
+) -> tuple[Counter[str], list[str], list[int]]:
+    """country_mentions plus, per sentence, how many distinct countries it names."""
     counts: Counter[str] = Counter()
     order: list[str] = []
-
+    distinct: list[int] = []
     lead_indices = {s.index for s in sentences[:3]}
-
-    def add(country: str, weight: int) -> None:
-        if current_index in lead_indices:
-            weight *= 2  # the headline and lead name the parties of the event
-        if country not in counts:
-            order.append(country)
-        counts[country] += weight
-
-    current_index = -1
     if lang == "ru":
         table = _ru_country_sequences()
-        for s in sentences:
-            current_index = s.index
-            words = s.words
-            for w in words:
-                parts = re.split(r"[-‐‑]", w) if "-" in w else [w]
-                if len(parts) > 1:
-                    for part in parts:
-                        for seq, country in table.get(norm(part), ()):
-                            if len(seq) == 1:
-                                add(country, 3)
-                                break
-            lemmas = [lemma(w) for w in words]
-            i = 0
-            while i < len(lemmas):
-                matched = 0
-                for seq, country in table.get(lemmas[i], ()):
-                    if tuple(lemmas[i : i + len(seq)]) == seq:
-                        add(country, 1)
-                        matched = len(seq)
-                        break
-                i += matched or 1
     else:
         pattern, names = _en_country_regex()
-        for s in sentences:
-            current_index = s.index
-            for m in pattern.finditer(s.text):
-                after = s.text[m.end() : m.end() + 1]
-                before = s.text[max(0, m.start() - 1) : m.start()]
-                add(names[m.group()], 3 if "-" in (after + before) else 1)
+    for s in sentences:
+        if lang == "ru":
+            hits = _ru_sentence_hits(s.words, table)
+        else:
+            hits = _en_sentence_hits(s.text, pattern, names)
+        double = s.index in lead_indices  # the headline and lead name the parties of the event
+        for country, weight in hits:
+            if double:
+                weight *= 2
+            if country not in counts:
+                order.append(country)
+            counts[country] += weight
+        distinct.append(len({c for c, _ in hits}))
+    return counts, order, distinct
+
+
+def country_mentions(sentences: Sequence[Sentence], lang: str) -> tuple[Counter[str], list[str]]:
+    """Country -> weighted mentions (hyphenated "российско-таджикские" counts extra), order."""
+    counts, order, _ = country_mentions_per_sentence(sentences, lang)
     return counts, order
 
 
@@ -347,6 +407,11 @@ def _city_index() -> dict[str, tuple[str, str]]:
     return index
 
 
+@cache
+def _multi_word_cities() -> dict[str, tuple[str, str]]:
+    return {k: v for k, v in _city_index().items() if " " in k}
+
+
 @lru_cache(maxsize=100_000)
 def _city_of(token: str) -> tuple[str, str] | None:
     index = _city_index()
@@ -363,8 +428,7 @@ def _city_of(token: str) -> tuple[str, str] | None:
 def find_place(sentences: Sequence[Sentence], lang: str, skip: frozenset[int]) -> str | None:
     """City of the event: gazetteer cities, weighted when introduced by в/посетить/in/visit,
     in a dateline ("Москва, Кремль") or in the lead; quoted speech counts little."""
-    index = _city_index()
-    multi = {k: v for k, v in index.items() if " " in k}
+    multi = _multi_word_cities()
     scores: Counter[tuple[str, str]] = Counter()
     first: dict[tuple[str, str], int] = {}
     for s in sentences:
@@ -375,9 +439,8 @@ def find_place(sentences: Sequence[Sentence], lang: str, skip: frozenset[int]) -
             if key in low_text:
                 scores[named] += 1
                 first.setdefault(named, s.index)
-        tokens = list(WORD_RE.finditer(s.text))
-        for i, m in enumerate(tokens):
-            tok = m.group()
+        tokens = _word_spans(s)
+        for i, (tok, tok_start, tok_end) in enumerate(tokens):
             if not tok[:1].isupper():
                 continue
             city = _city_of(tok)
@@ -386,15 +449,15 @@ def find_place(sentences: Sequence[Sentence], lang: str, skip: frozenset[int]) -
             first.setdefault(city, s.index)
             weight = 1
             if not s.quote:  # speech mentions places of other events
-                before = [t.group().lower() for t in tokens[max(0, i - 2) : i]]
+                before = [t[0].lower() for t in tokens[max(0, i - 2) : i]]
                 if before and before[-1] in _PLACE_PREPOSITIONS:
                     weight += 2
                 if any(b in _PLACE_VISIT for b in before):
                     weight += 3
                 if s.index < 2:
                     weight += 2
-                dateline = _DATELINE_RE.match(s.text, max(0, m.start() - 6)) or m.start() == 0
-                if dateline and s.text[m.end() : m.end() + 1] == ",":
+                dateline = _DATELINE_RE.match(s.text, max(0, tok_start - 6)) or tok_start == 0
+                if dateline and s.text[tok_end : tok_end + 1] == ",":
                     weight += 3
             scores[city] += weight
     if not scores:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
+from operator import itemgetter
 
 from bot.articles import resources
 from bot.articles.lemmas import WORD_RE, is_cyrillic, norm, parses, stem_en
@@ -20,7 +20,8 @@ def extract_keywords(
 ) -> tuple[str, ...]:
     """Most frequent content lemmas (nouns full weight, adjectives half), document titles out."""
     counts: dict[str, float] = {}
-    display: dict[str, Counter[str]] = {}
+    # key -> shown form -> count; the most frequent form (first on ties) is displayed
+    display: dict[str, dict[str, int]] = {}
     first: dict[str, int] = {}
     texts = [(tuple(WORD_RE.findall(title)), 2.0)] + [
         (s.words, 1.0) for s in sentences if not s.promo and s.index not in skip
@@ -33,11 +34,16 @@ def extract_keywords(
             if entry is None:
                 continue
             key, shown, factor = entry
-            counts[key] = counts.get(key, 0.0) + weight * factor
-            first.setdefault(key, position)
-            display.setdefault(key, Counter())[shown] += 1
+            shown_counts = display.get(key)
+            if shown_counts is None:
+                display[key] = {shown: 1}
+                first[key] = position
+                counts[key] = 0.0 + weight * factor
+            else:
+                shown_counts[shown] = shown_counts.get(shown, 0) + 1
+                counts[key] += weight * factor
     ranked = sorted(counts, key=lambda k: (-counts[k], first[k]))
-    return tuple(display[k].most_common(1)[0][0] for k in ranked[:top])
+    return tuple(max(display[k].items(), key=itemgetter(1))[0] for k in ranked[:top])
 
 
 @lru_cache(maxsize=100_000)

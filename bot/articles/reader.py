@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from bot.articles.documents import extract_documents, listed_documents
 from bot.articles.entities import (
-    country_mentions,
+    country_mentions_per_sentence,
     find_figures,
     find_participants,
     find_place,
@@ -93,10 +93,8 @@ def _read(title: str, body: str, lang: str | None) -> Article:
         )
         scan = [head, *(replace(s, index=s.index + 1) for s in sentences)]
         scan[0] = replace(head, index=0)
-    counts, order = country_mentions(scan, language)
-    per_sentence = [
-        len(country_mentions([s], language)[0]) if _maybe_signing(s.text) else 0 for s in scan
-    ]
+    # Distinct countries per sentence: detect_summit only reads them for signing sentences.
+    counts, order, per_sentence = country_mentions_per_sentence(scan, language)
     listed = listed_documents(lines)
     participants, hinted = find_participants(lead_title, scan, language)
     is_summit = detect_summit(
@@ -127,10 +125,3 @@ def _read(title: str, body: str, lang: str | None) -> Article:
         is_summit=is_summit,
         keywords=extract_keywords("", scan, language, skip),
     )
-
-
-_SIGN_HINT_RE = re.compile(r"подпис|заключ|signed|signing|concluded", re.IGNORECASE)
-
-
-def _maybe_signing(text: str) -> bool:
-    return _SIGN_HINT_RE.search(text) is not None

@@ -24,11 +24,14 @@ _URL_RE = re.compile(r"\b[\w-]+\.[a-z]{2,6}/\S|https?://", re.IGNORECASE)
 _BACKREF_RE = re.compile(r"^(?:Ранее|Прежде|Напомним|Earlier|Previously|Recall)\b", re.IGNORECASE)
 
 
-def content_lemmas(text: str, lang: str) -> frozenset[str]:
-    """Lemmas of the content words of a sentence (stop words and function words dropped)."""
+def content_lemmas(text: str, lang: str, words: Sequence[str] | None = None) -> frozenset[str]:
+    """Lemmas of the content words of a sentence (stop words and function words dropped).
+
+    `words` are the sentence's WORD_RE words when the caller already has them.
+    """
     stop = resources.word_list("stopwords_ru.txt" if lang == "ru" else "stopwords_en.txt")
     out: set[str] = set()
-    for w in WORD_RE.findall(text):
+    for w in WORD_RE.findall(text) if words is None else words:
         low = norm(w)
         if len(low) < 3 or low in stop:
             continue
@@ -46,14 +49,11 @@ def content_lemmas(text: str, lang: str) -> frozenset[str]:
 
 
 def _eligible(s: Sentence) -> bool:
+    if s.bullet or s.header or s.quote or s.promo:
+        return False
     text = s.text
-    words = WORD_RE.findall(text)
     return not (
-        s.bullet
-        or s.header
-        or s.quote
-        or s.promo
-        or len(words) < 5
+        len(_words_of(s)) < 5
         or len(text) > MAX_CHARS
         or not text.endswith((".", "!", "…", "»", '"', "”", ")"))
         or text[:1].islower()
@@ -62,6 +62,11 @@ def _eligible(s: Sentence) -> bool:
         or _INLINE_LIST_RE.search(text) is not None
         or _URL_RE.search(text) is not None
     )
+
+
+def _words_of(s: Sentence) -> Sequence[str]:
+    """The sentence's words (split_sentences fills them; hand-built sentences may not)."""
+    return s.words if s.words else WORD_RE.findall(s.text)
 
 
 def _pagerank(sim: list[list[float]], prior: list[float], iterations: int = 30) -> list[float]:
@@ -74,11 +79,9 @@ def _pagerank(sim: list[list[float]], prior: list[float], iterations: int = 30) 
     ]
     score = list(prior)
     damping = 0.85
+    base = [(1 - damping) * p for p in prior]
     for _ in range(iterations):
-        score = [
-            (1 - damping) * prior[j] + damping * sum(w * score[i] for i, w in incoming[j])
-            for j in range(n)
-        ]
+        score = [base[j] + damping * sum([w * score[i] for i, w in incoming[j]]) for j in range(n)]
     return score
 
 
@@ -99,7 +102,7 @@ def summarize(
     ][:60]
     if not candidates:
         return ""
-    bags = [content_lemmas(s.text, lang) for s in candidates]
+    bags = [content_lemmas(s.text, lang, _words_of(s)) for s in candidates]
     n = len(candidates)
     sim = [[0.0] * n for _ in range(n)]
     for i in range(n):

@@ -150,8 +150,13 @@ def to_plain(text: str) -> str:
 
 def _strip_markdown(line: str) -> list[str]:
     """Markdown decorations off; a bold run-in header ("**Topic:** text") becomes its own line."""
-    line = _MD_LINK_RE.sub(r"\1", line)
-    line = _MD_HEADING_RE.sub("", line)
+    # Each pattern needs its marker character: plain lines skip the regexes.
+    if "[" in line:
+        line = _MD_LINK_RE.sub(r"\1", line)
+    if "#" in line:
+        line = _MD_HEADING_RE.sub("", line)
+    if "*" not in line and "_" not in line and "\\" not in line:
+        return [line]
     m = _BOLD_HEADER_RE.match(line)
     if m:
         head = m.group(1) + m.group(2).strip()
@@ -234,11 +239,13 @@ def to_lines(text: str) -> list[Line]:
 
 
 def _quote_delta(text: str) -> int:
-    opens = sum(text.count(c) for c in _OPEN_QUOTES)
-    closes = sum(text.count(c) for c in _CLOSE_QUOTES)
+    opens = text.count("«") + text.count("“") + text.count("„")
+    closes = text.count("»") + text.count("”")
     return opens - closes
 
 
+_DASH_STARTS = ("– ", "— ", "- ")
+_OPEN_QUOTE_STARTS = tuple(_OPEN_QUOTES)
 _INNER_END_RE = re.compile(r"[.!?…]\S*\s")
 
 
@@ -262,9 +269,10 @@ def split_sentences(lines: list[Line]) -> list[Sentence]:
             depth = max(0, depth + _quote_delta(s))
             if s.count('"') % 2 == 1:
                 depth = 0 if depth else 1
-            if _SPEAKER_RE.search(s) or s.startswith(("– ", "— ", "- ")):
+            # The speaker pattern ends in a colon: no colon, no regex.
+            if (":" in s and _SPEAKER_RE.search(s)) or s.startswith(_DASH_STARTS):
                 speech = True
-            quote = started_inside or depth > 0 or speech or s.startswith(tuple(_OPEN_QUOTES))
+            quote = started_inside or depth > 0 or speech or s.startswith(_OPEN_QUOTE_STARTS)
             numbered = _NUMBERED_START_RE.match(s) is not None
             sentences.append(
                 Sentence(
