@@ -161,22 +161,21 @@ def term_keys(word: str) -> frozenset[str]:
         return frozenset()
     if len(words) > 1:
         return frozenset().union(*(term_keys(w) for w in words))
-    w = words[0]
-    keys = _word_keys(w, with_roots=False)
-    if any(c in w for c in _HYPHENS):
-        for part in re.split(f"[{_HYPHENS}]", w):
-            if part:
-                keys |= _word_keys(part, with_roots=False)
-    return frozenset(keys)
+    return _keys_with_parts(words[0], with_roots=False)
+
+
+def _text_word_keys(word: str) -> frozenset[str]:
+    return _keys_with_parts(word, with_roots=True)
 
 
 @lru_cache(maxsize=200_000)
-def _text_word_keys(word: str) -> frozenset[str]:
-    keys = _word_keys(word, with_roots=True)
+def _keys_with_parts(word: str, *, with_roots: bool) -> frozenset[str]:
+    """A word's keys and, for a hyphenated word, the keys of each of its parts."""
+    keys = _word_keys(word, with_roots=with_roots)
     if any(c in word for c in _HYPHENS):
         for part in re.split(f"[{_HYPHENS}]", word):
             if part:
-                keys |= _word_keys(part, with_roots=True)
+                keys |= _word_keys(part, with_roots=with_roots)
     return frozenset(keys)
 
 
