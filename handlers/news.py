@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from telegram import Update
 
 from bot.context import NewsContext
@@ -11,6 +13,9 @@ from handlers.common import e, lang_of, reply, reply_all, topic_list
 from storage import Item
 
 LATEST_COUNT = 3
+
+# A storage query for the newest items: (topic id or None, how many) -> items.
+NewestQuery = Callable[[int | None, int], Awaitable[list[Item]]]
 
 
 class _UnknownTopic(Exception):
@@ -43,14 +48,21 @@ async def _send_cards(
         await reply_all(update, render_html(item_card(item), lang, context.config.timezone))
 
 
-async def latest(update: Update, context: NewsContext) -> None:
+async def _topic_cards(
+    update: Update, context: NewsContext, newest: NewestQuery, empty_key: str
+) -> None:
+    """Commands with an optional topic: the newest items of that topic (or of all) as cards."""
     lang = lang_of(update, context)
     try:
         topic_id = await _topic_argument(update, context, lang)
     except _UnknownTopic:
         return
-    items = await context.storage.latest_items(topic_id, limit=LATEST_COUNT)
-    await _send_cards(update, context, lang, items, "latest_empty")
+    items = await newest(topic_id, LATEST_COUNT)
+    await _send_cards(update, context, lang, items, empty_key)
+
+
+async def latest(update: Update, context: NewsContext) -> None:
+    await _topic_cards(update, context, context.storage.latest_items, "latest_empty")
 
 
 async def summit(update: Update, context: NewsContext) -> None:
@@ -61,10 +73,4 @@ async def summit(update: Update, context: NewsContext) -> None:
 
 
 async def documents(update: Update, context: NewsContext) -> None:
-    lang = lang_of(update, context)
-    try:
-        topic_id = await _topic_argument(update, context, lang)
-    except _UnknownTopic:
-        return
-    items = await context.storage.latest_with_documents(topic_id, limit=LATEST_COUNT)
-    await _send_cards(update, context, lang, items, "documents_empty")
+    await _topic_cards(update, context, context.storage.latest_with_documents, "documents_empty")
