@@ -13,7 +13,7 @@ from pathlib import Path
 from bot.articles import Article
 from bot.config import is_http_url
 from bot.delivery.render import make_card, render_text
-from bot.feeds.fetch import FetchError, FetchResult, fetch, new_client
+from bot.feeds.fetch import Fetcher, FetchError, FetchResult
 from bot.feeds.parse import Entry, FeedParseError, item_key, parse_feed
 from bot.reading import read_entry
 from storage import ItemDraft
@@ -22,8 +22,9 @@ ARTICLE_SUFFIXES = (".txt", ".text", ".html", ".htm")
 
 
 async def _download(url: str) -> FetchResult:
-    async with new_client() as client:
-        return await fetch(client, url)
+    """One fetch under the default policy: the address guard applies to previews too."""
+    async with Fetcher() as fetcher:
+        return await fetcher.fetch(url)
 
 
 def article_from_text_file(text: str) -> tuple[str, str]:
