@@ -7,6 +7,7 @@ Sentences are split per line so that list items never merge with their neighbour
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -23,11 +24,10 @@ MAX_CHARS = 100_000
 _CONTROL_RE = re.compile(
     r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u200b\ufeff]"
 )
-_HTML_TAG_RE = re.compile(
-    r"<(?:p|div|br|li|ul|ol|html|body|head|span|a|h[1-6]|table|tr|td|article|section|"
-    r"strong|em|b|i|blockquote|script|style|meta)\b[^>]*>",
-    re.IGNORECASE,
-)
+# Any tag: `<name …>`, `</name>`, `<!…>` (comments, doctypes, CDATA) and `<?…>`.
+TAG_RE = re.compile(r"<(?:/?[A-Za-z][^<>]*|![^<>]*|\?[^<>]*)>")
+_CDATA_RE = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.DOTALL)
+_MAX_ROUNDS = 8
 _FULL_PAGE_RE = re.compile(r"<(?:html|body)\b", re.IGNORECASE)
 BULLET_RE = re.compile(r"^\s*(?:[-–—•*▪●·‣]|\(?\d{1,2}[.)])\s+")
 _NUMBERED_START_RE = re.compile(r"^\(?\d{1,2}[.)]\s+\S")
@@ -74,78 +74,142 @@ def sanitize(text: str, limit: int = MAX_CHARS) -> str:
 
 
 def looks_like_html(text: str) -> bool:
-    return _HTML_TAG_RE.search(text) is not None
+    """Any tag at all (`<x …>`, `</x>`, `<!…>`, `<?…>`) makes a text HTML.
+
+    A fixed list of known tags let `<img …>`- or `<figure>`-led fragments through as text.
+    """
+    return "<" in text and TAG_RE.search(text) is not None
+
+
+def has_entity(text: str) -> bool:
+    """Whether unescaping would still change the text (named, numeric or legacy references)."""
+    return "&" in text and html.unescape(text) != text
 
 
 class _TextExtractor(HTMLParser):
-    """Minimal HTML -> text: block elements end lines, each <li> is its own bullet line."""
+    """Minimal HTML -> text: block elements end lines, each <li> is its own bullet line.
+
+    Media, embeds and code are skipped with their content. An element of the skip list
+    that is never closed ends when an element around it closes, as in a browser, so one
+    stray `<video>` cannot swallow the rest of the article.
+    """
 
     _BLOCK = word_set(
         "p div br h1 h2 h3 h4 h5 h6 ul ol table tr article section header footer "
         "blockquote pre figure figcaption dd dt hr main aside nav"
     )
-    _SKIP = word_set("script style head noscript template svg iframe object")
+    _SKIP = word_set(
+        "script style head noscript template svg math iframe object embed frameset "
+        "figure picture video audio canvas map select button"
+    )
+    # Elements without an end tag: never counted as open inside a skipped region.
+    _VOID = word_set("area base br col embed hr img input link meta param source track wbr keygen")
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
-        self._skip_depth = 0
+        self._skipping: list[str] = []
+        self._inner: dict[str, int] = {}
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self._SKIP:
-            self._skip_depth += 1
+        if self._skipping:
+            if tag in self._SKIP and tag not in self._VOID:
+                self._skipping.append(tag)
+            elif tag not in self._VOID:
+                self._inner[tag] = self._inner.get(tag, 0) + 1
+        elif tag in self._SKIP:
+            if tag not in self._VOID:
+                self._skipping.append(tag)
         elif tag == "li":
             self.parts.append("\n- ")
         elif tag in self._BLOCK:
             self.parts.append("\n")
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self._BLOCK:
+        if not self._skipping and tag in self._BLOCK:
             self.parts.append("\n")
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in self._SKIP:
-            self._skip_depth = max(0, self._skip_depth - 1)
-        elif tag in self._BLOCK or tag == "li":
+        if self._skipping:
+            if tag in self._skipping:
+                while self._skipping.pop() != tag:
+                    pass
+                if not self._skipping:
+                    self._inner.clear()
+                return
+            if self._inner.get(tag, 0) > 0:
+                self._inner[tag] -= 1
+                return
+            if tag in self._VOID:
+                return
+            # An element opened before the skipped one closes: the skipped one was left open.
+            self._skipping.clear()
+            self._inner.clear()
+        if tag in self._BLOCK or tag == "li":
             self.parts.append("\n")
 
     def handle_data(self, data: str) -> None:
-        if not self._skip_depth:
+        if not self._skipping:
             self.parts.append(data.replace("\n", " "))
 
 
-def simple_html_to_text(html: str) -> str:
+def simple_html_to_text(html_text: str) -> str:
     parser = _TextExtractor()
     try:
-        parser.feed(html)
+        parser.feed(html_text)
         parser.close()
-    except Exception:  # HTMLParser is lenient, but never let markup break the reader
-        return re.sub(r"<[^>]*>", " ", html)
+    except AssertionError:  # _markupbase's answer to a malformed <!…> declaration
+        return TAG_RE.sub(" ", html_text)
     return "".join(parser.parts)
 
 
-def html_to_text(html: str) -> str:
+def html_to_text(html_text: str) -> str:
     """Whole pages go through trafilatura (boilerplate removal); fragments through our parser."""
-    if _FULL_PAGE_RE.search(html):
+    if _FULL_PAGE_RE.search(html_text):
         try:
             import trafilatura
 
             extracted = trafilatura.extract(
-                html, include_comments=False, include_tables=False, favor_precision=True
+                html_text, include_comments=False, include_tables=False, favor_precision=True
             )
-        except Exception:  # trafilatura/lxml can choke on pathological markup
-            extracted = None
+        except (ValueError, TypeError, AssertionError, RecursionError):
+            extracted = None  # lxml under trafilatura can choke on pathological markup
         if extracted and extracted.strip():
             return str(extracted)
-    return simple_html_to_text(html)
+    return simple_html_to_text(html_text)
 
 
-def to_plain(text: str) -> str:
-    """Sanitised plain text of any input (HTML detected by its tags)."""
-    text = sanitize(text)
+def to_plain(text: str, limit: int = MAX_CHARS) -> str:
+    """Sanitised plain text of any input: no tag and no character reference survives.
+
+    Feeds escape markup once, twice (`&amp;#40;`), or escape tags (`&lt;p&gt;`): each round
+    either converts HTML (which also unescapes one level) or unescapes one level, until the
+    text is stable. Plain text passes through unchanged, so converting twice is harmless.
+    """
+    text = sanitize(text, limit)
+    for _ in range(_MAX_ROUNDS):
+        if "<![CDATA[" in text:
+            text = _WS_RE.sub(" ", _CDATA_RE.sub(r"\1", text).replace("<![CDATA[", " "))
+        if looks_like_html(text):
+            text = sanitize(html_to_text(text), limit)
+        elif "&" in text:
+            unescaped = html.unescape(text)
+            if unescaped == text:
+                return text
+            text = sanitize(unescaped, limit)
+        else:
+            return text
+    return _force_plain(text)
+
+
+def _force_plain(text: str) -> str:
+    """Markup nested deeper than the rounds allow: neutralise what is left, never loop on."""
+    text = _HTML_COMMENT_RE.sub(" ", text)
     if looks_like_html(text):
-        text = sanitize(html_to_text(text))
-    return _HTML_COMMENT_RE.sub(" ", text)
+        text = text.replace("<", "‹").replace(">", "›")
+    if has_entity(text):
+        text = text.replace("&", "＆")
+    return text
 
 
 def _strip_markdown(line: str) -> list[str]:

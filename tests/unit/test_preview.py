@@ -49,4 +49,4 @@ def test_preview_of_something_unreadable(tmp_path, capsys: pytest.CaptureFixture
     junk = tmp_path / "junk.xml"
     junk.write_bytes(b"\x00\x01 not a feed")
     assert main(["preview", str(junk)]) == 1
-    assert "not an RSS or Atom feed" in capsys.readouterr().err
+    assert "not an RSS, Atom or JSON feed" in capsys.readouterr().err
