@@ -7,7 +7,7 @@ import logging
 import os
 import sys
 
-from bot.config import ConfigError, load_config
+from bot.config import ConfigError, config_warnings, load_config
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -46,6 +46,8 @@ def check_config(path: str) -> int:
         f"{path}: OK — {len(config.topics)} topics, {len(config.feeds)} feeds, "
         f"{len(config.admins)} admins, database {config.database}"
     )
+    for warning in config_warnings(config):
+        print(f"warning: {warning}", file=sys.stderr)
     if not os.environ.get("BOT_TOKEN"):
         print("warning: BOT_TOKEN is not set: `newsbot run` will refuse to start", file=sys.stderr)
     return 0

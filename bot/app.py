@@ -8,37 +8,38 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-import httpx
 from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, CommandHandler, ContextTypes, Defaults
 
 from bot.config import Config
 from bot.context import BotData, NewsApplication, NewsContext, Services
+from bot.delivery.alerts import AdminAlerts
 from bot.delivery.outbox import Sender
-from bot.feeds.fetch import new_client
-from bot.feeds.refresh import EntryReader, FeedService
-from bot.jobs import poll_feeds
-from bot.reading import read_and_file
+from bot.feeds.fetch import Fetcher, FetchPolicy
+from bot.feeds.refresh import EntryReader, FeedService, PollSettings
+from bot.feeds.sync import sync_config
+from bot.jobs import housekeeping, poll_feeds
+from bot.reading import read_and_file, same_story
 from handlers import admin, news, start, subscriptions
 from handlers.errors import on_error
 from storage import Storage, open_storage
 
 log = logging.getLogger(__name__)
 
-POLL_TICK = 10.0  # how often the poll job asks storage which feeds are due
+POLL_TICK = 5.0  # how often the poll job asks storage which feeds are due
 
 
 def build_application(
     config: Config,
     *,
     storage: Storage | None = None,
-    http_client: httpx.AsyncClient | None = None,
+    fetcher: Fetcher | None = None,
     clock: Callable[[], float] = time.time,
     reader: EntryReader = read_and_file,
     poll_tick: float = POLL_TICK,
 ) -> NewsApplication:
-    """Build the bot. Storage and the HTTP client are opened at start-up unless given."""
+    """Build the bot. Storage and the fetcher are opened at start-up unless given."""
     if not config.token:
         raise ValueError("BOT_TOKEN is not set")
     builder = (
@@ -54,18 +55,20 @@ def build_application(
 
     async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         db = storage or await open_storage(config.database)
-        client = http_client or new_client()
         sender = Sender(app.bot, db, timezone=config.timezone, clock=clock)
         feeds = FeedService(
             storage=db,
-            client=client,
+            fetcher=fetcher or Fetcher(fetch_policy(config)),
             read_entry=reader,
             clock=clock,
-            default_interval=config.poll_interval,
+            settings=poll_settings(config),
             on_queued=sender.wake,
+            alert=AdminAlerts(app.bot, config.admins, config.language),
+            same_story=same_story,
         )
         app.bot_data.services = Services(config, db, feeds, sender, clock)
         await sync_config(config, db, clock())
+        await feeds.start_due()  # feeds due at start-up are not kept waiting for the first tick
         tasks.append(asyncio.create_task(sender.run_forever(), name="newsbot-sender"))
 
     async def post_shutdown(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
@@ -74,8 +77,9 @@ def build_application(
         await asyncio.gather(*tasks, return_exceptions=True)
         services = app.bot_data.services
         if services is not None:
-            if http_client is None:
-                await services.feeds.client.aclose()
+            await services.feeds.aclose()
+            if fetcher is None:
+                await services.feeds.fetcher.aclose()
             if storage is None:
                 await services.storage.close()
         app.bot_data.services = None
@@ -94,35 +98,47 @@ def build_application(
     app.add_handler(CommandHandler("summit", news.summit))
     app.add_handler(CommandHandler("documents", news.documents))
     # ... then admins (each handler checks the admin list itself and refuses politely):
-    app.add_handler(CommandHandler("addfeed", admin.addfeed))
+    # /addfeed and /refresh fetch a feed: they run beside other updates (block=False), so a
+    # slow feed never makes other users wait.
+    app.add_handler(CommandHandler("addfeed", admin.addfeed, block=False))
     app.add_handler(CommandHandler("removefeed", admin.removefeed))
     app.add_handler(CommandHandler("feeds", admin.feeds))
+    app.add_handler(CommandHandler("feed", admin.feed))
+    app.add_handler(CommandHandler("refresh", admin.refresh, block=False))
     # One error handler for everything a handler did not expect.
     app.add_error_handler(on_error)
 
-    # Jobs: the poll job runs often and asks storage which feeds are due (schedule by data).
+    # Jobs: the poll job runs often and asks storage which feeds are due (schedule by data);
+    # it starts their checks and returns, and each finished check starts the next due feed.
     assert app.job_queue is not None
     app.job_queue.run_repeating(poll_feeds, interval=poll_tick, first=poll_tick, name="poll-feeds")
+    app.job_queue.run_repeating(housekeeping, interval=24 * 3600, first=3600, name="housekeeping")
     return app
 
 
-async def sync_config(config: Config, storage: Storage, now: float) -> None:
-    """Bring the configured topics up to date and follow configured feeds not yet followed."""
-    topic_ids = {}
-    for topic in config.topics:
-        stored = await storage.sync_topic(topic.slug, topic.name_ru, topic.name_en, topic.keywords)
-        topic_ids[topic.slug] = stored.id
-    for feed in config.feeds:
-        if await storage.feed_by_url(feed.url) is None:
-            await storage.add_feed(
-                feed.url,
-                title=feed.url,
-                interval_seconds=config.poll_interval,
-                next_check_at=now,
-                now=now,
-                fulltext=feed.fulltext,
-                topic_ids=[topic_ids[s] for s in feed.topics],
-            )
+def fetch_policy(config: Config) -> FetchPolicy:
+    polling = config.polling
+    return FetchPolicy(
+        allow_private_networks=polling.allow_private_networks,
+        allowed_hosts=frozenset(polling.allowed_hosts),
+        max_bytes=polling.max_bytes,
+        total_timeout=float(polling.check_timeout),
+        max_connections=polling.concurrency,
+        max_per_host=polling.per_host,
+    )
+
+
+def poll_settings(config: Config) -> PollSettings:
+    polling = config.polling
+    return PollSettings(
+        interval=config.poll_interval,
+        max_interval=max(polling.max_interval, config.poll_interval),
+        max_backoff=polling.max_backoff,
+        alert_after=polling.alert_after,
+        push_limit=polling.push_limit,
+        concurrency=polling.concurrency,
+        check_deadline=float(polling.check_timeout),
+    )
 
 
 def run(config: Config) -> None:

@@ -45,6 +45,22 @@ class FeedConfig:
 
 
 @dataclass(frozen=True)
+class PollingConfig:
+    """[polling]: how feeds are fetched and scheduled (see README, Configuration)."""
+
+    allow_private_networks: bool = False
+    allowed_hosts: tuple[str, ...] = ()
+    max_bytes: int = 10 * 1024 * 1024
+    check_timeout: int = 90
+    concurrency: int = 8
+    per_host: int = 2
+    max_interval: int = 6 * 3600
+    max_backoff: int = 24 * 3600
+    alert_after: int = 5
+    push_limit: int = 20
+
+
+@dataclass(frozen=True)
 class Config:
     admins: frozenset[int] = frozenset()
     database: Path = Path("newsbot.db")
@@ -55,19 +71,36 @@ class Config:
     token: str | None = None
     topics: tuple[TopicConfig, ...] = ()
     feeds: tuple[FeedConfig, ...] = field(default_factory=tuple)
+    polling: PollingConfig = field(default_factory=PollingConfig)
 
     def is_admin(self, user_id: int | None) -> bool:
         return user_id is not None and user_id in self.admins
 
 
-_TOP_KEYS = {"bot", "topics", "feeds"}
+_TOP_KEYS = {"bot", "topics", "feeds", "polling"}
 _BOT_KEYS = {"admins", "database", "poll_interval", "language", "timezone", "api_base_url"}
 _TOPIC_KEYS = {"slug", "name_ru", "name_en", "keywords"}
 _FEED_KEYS = {"url", "topics", "fulltext"}
+# [polling] integers: (smallest allowed, largest allowed)
+_POLLING_RANGES = {
+    "max_bytes": (64 * 1024, 512 * 1024 * 1024),
+    "check_timeout": (5, 3600),
+    "concurrency": (1, 256),
+    "per_host": (1, 64),
+    "max_interval": (MIN_POLL_INTERVAL, 7 * 24 * 3600),
+    "max_backoff": (MIN_POLL_INTERVAL, 30 * 24 * 3600),
+    "alert_after": (1, 1000),
+    "push_limit": (1, 1000),
+}
 
 
 def is_http_url(url: str) -> bool:
-    parts = urlsplit(url)
+    """An http(s) address with a host and, if any, a valid port."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 -- raises ValueError for a port out of range
+    except ValueError:
+        return False
     return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
@@ -157,6 +190,7 @@ def _parse(raw: dict[str, Any], token: str | None, problems: list[str]) -> Confi
     topics = _parse_topics(raw.get("topics", []), problems)
     known = {t.slug for t in topics}
     feeds = _parse_feeds(raw.get("feeds", []), known, problems)
+    polling = _parse_polling(raw.get("polling", {}), problems)
     return Config(
         admins=frozenset(admins),
         database=db_path,
@@ -167,7 +201,46 @@ def _parse(raw: dict[str, Any], token: str | None, problems: list[str]) -> Confi
         token=token,
         topics=tuple(topics),
         feeds=tuple(feeds),
+        polling=polling,
     )
+
+
+def _parse_polling(raw: Any, problems: list[str]) -> PollingConfig:
+    if not isinstance(raw, dict):
+        problems.append("[polling] must be a table")
+        return PollingConfig()
+    _unknown(
+        "[polling]", raw, {"allow_private_networks", "allowed_hosts", *_POLLING_RANGES}, problems
+    )
+    values: dict[str, Any] = {}
+    for key, (low, high) in _POLLING_RANGES.items():
+        if key in raw:
+            value = raw[key]
+            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+                problems.append(f"[polling] {key}: an integer from {low} to {high}")
+            else:
+                values[key] = value
+    private = raw.get("allow_private_networks", False)
+    if not isinstance(private, bool):
+        problems.append("[polling] allow_private_networks: true or false")
+    else:
+        values["allow_private_networks"] = private
+    hosts = _string_list(raw.get("allowed_hosts", []))
+    if hosts is None:
+        problems.append("[polling] allowed_hosts: a list of host names")
+    else:
+        values["allowed_hosts"] = tuple(h.lower() for h in hosts)
+    return PollingConfig(**values)
+
+
+def config_warnings(config: Config) -> list[str]:
+    """What is allowed but is probably not what the admin meant."""
+    warnings = []
+    if not config.feeds and not config.topics:
+        warnings.append("the configuration has no topics and no feeds: the bot has nothing to do")
+    if not config.admins:
+        warnings.append("[bot] admins is empty: nobody can add feeds or see their health")
+    return warnings
 
 
 def _string_list(value: Any) -> list[str] | None:
@@ -236,5 +309,21 @@ def _parse_feeds(raw: Any, known_topics: set[str], problems: list[str]) -> list[
         if not isinstance(fulltext, bool):
             problems.append(f"{where}: fulltext must be true or false")
             fulltext = False
+        same = [f.url for f in feeds if feed_url_key(f.url) == feed_url_key(url)]
+        if same:
+            problems.append(f"{where}: {url.strip()!r} is the same feed as {same[0]!r}")
+            continue
         feeds.append(FeedConfig(url.strip(), tuple(topics), fulltext))
     return feeds
+
+
+def feed_url_key(url: str) -> str:
+    """Two feed addresses are the same feed when they differ only in case of the scheme and
+    host, a default port, a fragment or a trailing slash."""
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower()
+    port = parts.port if parts.port not in (None, 80 if parts.scheme == "http" else 443) else None
+    netloc = f"{host}:{port}" if port else host
+    path = parts.path.rstrip("/") or "/"
+    query = f"?{parts.query}" if parts.query else ""
+    return f"{parts.scheme.lower()}://{netloc}{path}{query}"

@@ -5,14 +5,22 @@ from __future__ import annotations
 import logging
 
 from bot.context import NewsContext
+from storage.store import STORY_WINDOW
 
 log = logging.getLogger(__name__)
 
 
 async def poll_feeds(context: NewsContext) -> None:
-    """Check the feeds that are due (their next check time lives on their row)."""
-    outcomes = await context.feeds.poll_due()
-    if outcomes:
-        new = sum(o.new_items for o in outcomes)
-        failed = sum(1 for o in outcomes if o.error)
-        log.info("polled %d feeds: %d new items, %d failed", len(outcomes), new, failed)
+    """Start checks of the feeds that are due (their next check time lives on their row).
+
+    Returns at once: the checks run as tasks, and each one that ends starts the next due feed.
+    """
+    started = await context.feeds.start_due()
+    if started:
+        log.debug("started %d feed checks (%d running)", started, context.feeds.running)
+
+
+async def housekeeping(context: NewsContext) -> None:
+    """Daily: forget the story index of items too old to be matched by a new one."""
+    pruned = await context.storage.prune_story_bands(before=context.now() - STORY_WINDOW)
+    log.info("housekeeping: %d story band rows pruned", pruned)

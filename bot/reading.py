@@ -6,7 +6,9 @@ CPU-bound (morphology, TextRank): the feed service runs it in a worker thread.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
+from bot import stories
 from bot.articles import Article, read_article
 from bot.articles.text import to_plain
 from bot.feeds.parse import Entry
@@ -27,6 +29,7 @@ def read_entry(entry: Entry, page: str | None = None) -> tuple[Article, ItemDraf
 
 def _draft(entry: Entry, article: Article, text: str) -> ItemDraft:
     data = article.to_json()
+    story = stories.signature(entry.title or article.title, text)
     return ItemDraft(
         key=entry.key,
         url=entry.url,
@@ -40,12 +43,24 @@ def _draft(entry: Entry, article: Article, text: str) -> ItemDraft:
             k: data[k] for k in ("participants", "countries", "place", "figures", "keywords")
         },
         is_summit=article.is_summit,
+        fingerprint=entry.fingerprint,
+        signature=story.to_bytes() if story else None,
+        story_bands=tuple(story.band_keys()) if story else (),
     )
 
 
 def read_and_file(
     entry: Entry, page: str | None, topics: Sequence[Topic], feed_topic_ids: Sequence[int]
-) -> tuple[ItemDraft, list[int]]:
+) -> ItemDraft:
     """Read an entry and find its topics: the whole CPU-bound part of storing one item."""
     _, draft = read_entry(entry, page)
-    return draft, matching_topics(draft.title, draft.text, topics, feed_topic_ids)
+    topic_ids = matching_topics(draft.title, draft.text, topics, feed_topic_ids)
+    return replace(draft, topic_ids=tuple(topic_ids))
+
+
+def same_story(a: bytes, b: bytes) -> bool:
+    """Storage's test for two stored signatures: one story when similar enough."""
+    similarity = stories.similarity(
+        stories.StorySignature.from_bytes(a), stories.StorySignature.from_bytes(b)
+    )
+    return similarity >= stories.SAME_STORY_THRESHOLD

@@ -1,17 +1,19 @@
-"""Admin commands: /addfeed, /removefeed, /feeds."""
+"""Admin commands: /addfeed, /removefeed, /feeds, /feed, /refresh."""
 
 from __future__ import annotations
 
 from telegram import Update
 
-from bot.config import is_http_url
+from bot.config import feed_url_key, is_http_url
 from bot.context import NewsContext
-from bot.delivery.render import Block, format_date, pack_messages
+from bot.delivery.render import Block, cut_text, format_date, pack_messages
 from bot.feeds.fetch import FetchError
 from bot.feeds.parse import FeedParseError
 from bot.i18n import t
 from handlers.common import admin_only, e, lang_of, reply, reply_all, topic_list
-from storage import FeedExistsError
+from storage import Feed, FeedExistsError
+
+TITLE_IN_LISTS = 80
 
 
 @admin_only
@@ -39,7 +41,7 @@ async def addfeed(update: Update, context: NewsContext) -> None:
             ),
         )
         return
-    existing = await context.storage.feed_by_url(url)
+    existing = await _followed(context, url)
     if existing is not None:
         await reply(update, t(lang, "feed_exists", title=e(existing.title), id=existing.id))
         return
@@ -65,14 +67,43 @@ async def removefeed(update: Update, context: NewsContext) -> None:
     if len(args) != 1:
         await reply(update, t(lang, "usage_removefeed"))
         return
-    ref = args[0].lstrip("#№")
-    feed = await (
-        context.storage.feed(int(ref)) if ref.isdigit() else context.storage.feed_by_url(ref)
-    )
+    feed = await _feed_argument(context, args[0])
     if feed is None or not await context.storage.remove_feed(feed.id):
         await reply(update, t(lang, "feed_not_found", ref=e(args[0])))
         return
     await reply(update, t(lang, "feed_removed", title=e(feed.title), id=feed.id))
+
+
+async def _followed(context: NewsContext, url: str) -> Feed | None:
+    """The feed already followed at this address, however its case or trailing slash differ."""
+    key = feed_url_key(url)
+    return next((f for f in await context.storage.feeds() if feed_url_key(f.url) == key), None)
+
+
+async def _feed_argument(context: NewsContext, ref: str) -> Feed | None:
+    """A feed named by its number (#3, №3, 3) or its address."""
+    number = ref.lstrip("#№")
+    if number.isdigit() and len(number) < 19:
+        return await context.storage.feed(int(number))
+    return await _followed(context, ref) if is_http_url(ref) else None
+
+
+def _health(feed: Feed, lang: str, tz: str) -> str:
+    """One line a glance can read: state, number, title, and what is wrong if anything."""
+    title = e(cut_text(feed.title or feed.url, TITLE_IN_LISTS))
+    if not feed.enabled:
+        return t(lang, "feed_line_paused", id=feed.id, title=title, reason=e(feed.paused_reason))
+    if feed.error_count:
+        return t(
+            lang,
+            "feed_line_failing",
+            id=feed.id,
+            title=title,
+            count=feed.error_count,
+            error=e(cut_text(feed.last_error or "", 120)),
+        )
+    ok = format_date(feed.last_ok_at, tz) or t(lang, "never")
+    return t(lang, "feed_line_ok", id=feed.id, title=title, ok=ok)
 
 
 @admin_only
@@ -82,26 +113,77 @@ async def feeds(update: Update, context: NewsContext) -> None:
     if not found:
         await reply(update, t(lang, "feeds_empty"))
         return
+    tz = context.config.timezone
+    failing = sum(1 for f in found if f.enabled and f.error_count)
+    paused = sum(1 for f in found if not f.enabled)
+    header = t(lang, "feeds_header", total=len(found), failing=failing, paused=paused)
+    blocks = [Block(header)]
+    blocks += [Block(_health(f, lang, tz), tight=True) for f in found]
+    await reply_all(update, pack_messages(blocks))
+
+
+@admin_only
+async def feed(update: Update, context: NewsContext) -> None:
+    """Everything about one feed: address, topics, schedule, the last error."""
+    lang = lang_of(update, context)
+    args = context.args or []
+    found = await _feed_argument(context, args[0]) if len(args) == 1 else None
+    if found is None:
+        key = "usage_feed" if len(args) != 1 else "feed_not_found"
+        await reply(update, t(lang, key, ref=e(args[0] if args else "")))
+        return
     topics = {tp.id: tp.slug for tp in await context.storage.topics()}
     tz = context.config.timezone
-    blocks = [Block(t(lang, "feeds_header"))]
-    for feed in found:
-        blocks.append(
-            Block(
-                t(
-                    lang,
-                    "feed_status",
-                    id=feed.id,
-                    title=e(feed.title or feed.url),
-                    url=e(feed.url),
-                    topics=e(", ".join(topics[i] for i in feed.topic_ids if i in topics))
-                    or t(lang, "none"),
-                    ok=format_date(feed.last_ok_at, tz) or t(lang, "never"),
-                    error=e(feed.last_error) if feed.last_error else t(lang, "none"),
-                    next=format_date(feed.next_check_at, tz)
-                    if feed.enabled
-                    else t(lang, "disabled"),
-                )
-            )
+    state = (
+        t(lang, "paused", reason=e(found.paused_reason))
+        if not found.enabled
+        else format_date(found.next_check_at, tz)
+    )
+    text = t(
+        lang,
+        "feed_details",
+        id=found.id,
+        title=e(cut_text(found.title or found.url, 300)),
+        url=e(found.url),
+        source=e(found.source),
+        topics=e(", ".join(topics[i] for i in found.topic_ids if i in topics)) or t(lang, "none"),
+        fulltext=t(lang, "yes" if found.fulltext else "no"),
+        items=await context.storage.item_count(found.id),
+        ok=format_date(found.last_ok_at, tz) or t(lang, "never"),
+        checked=format_date(found.last_checked_at, tz) or t(lang, "never"),
+        failures=found.error_count,
+        error=e(found.last_error) if found.last_error else t(lang, "none"),
+        next=state,
+    )
+    await reply(update, text)
+
+
+@admin_only
+async def refresh(update: Update, context: NewsContext) -> None:
+    """Check a feed now (resuming it if it was paused) and say what came of it."""
+    lang = lang_of(update, context)
+    args = context.args or []
+    found = await _feed_argument(context, args[0]) if len(args) == 1 else None
+    if found is None:
+        key = "usage_refresh" if len(args) != 1 else "feed_not_found"
+        await reply(update, t(lang, key, ref=e(args[0] if args else "")))
+        return
+    outcome = await context.feeds.check_now(found.id)
+    title = e(cut_text(found.title or found.url, TITLE_IN_LISTS))
+    if outcome.error:
+        await reply(
+            update, t(lang, "refresh_failed", id=found.id, title=title, error=e(outcome.error))
         )
-    await reply_all(update, pack_messages(blocks))
+        return
+    await reply(
+        update,
+        t(
+            lang,
+            "refresh_done",
+            id=found.id,
+            title=title,
+            new=outcome.new_items,
+            updated=outcome.updated,
+            queued=outcome.queued,
+        ),
+    )

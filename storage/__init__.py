@@ -1,16 +1,29 @@
 """Storage: the only place with SQL."""
 
-from storage.models import Chat, Feed, Item, ItemDraft, OutboxEntry, Subscription, Topic
-from storage.store import FeedExistsError, Storage, open_storage
+from storage.models import (
+    Chat,
+    Feed,
+    FeedCheck,
+    Item,
+    ItemDraft,
+    OutboxEntry,
+    StoreOutcome,
+    Subscription,
+    Topic,
+)
+from storage.store import FeedExistsError, SameStory, Storage, open_storage
 
 __all__ = [
     "Chat",
     "Feed",
+    "FeedCheck",
     "FeedExistsError",
     "Item",
     "ItemDraft",
     "OutboxEntry",
+    "SameStory",
     "Storage",
+    "StoreOutcome",
     "Subscription",
     "Topic",
     "open_storage",

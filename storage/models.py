@@ -36,6 +36,9 @@ class Feed:
     last_ok_at: float | None
     added_by: int | None
     topic_ids: tuple[int, ...] = ()
+    source: str = "admin"  # 'config' (follows the configuration file) or 'admin'
+    paused_reason: str | None = None
+    alerted: bool = False
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,29 @@ class ItemDraft:
     documents: list[dict[str, str]] = field(default_factory=list)
     entities: dict[str, Any] = field(default_factory=dict)
     is_summit: bool = False
+    topic_ids: tuple[int, ...] = ()
+    fingerprint: str = ""  # changes when the feed rewrites the item's title or text
+    signature: bytes | None = None  # bot.stories signature, for "one story once"
+    story_bands: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class FeedCheck:
+    """A successful check of a feed: what to keep on its row and when to look again."""
+
+    next_check_at: float
+    title: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass(frozen=True)
+class StoreOutcome:
+    """What one check of a feed wrote, in one transaction."""
+
+    new: int = 0
+    updated: int = 0
+    queued: int = 0
 
 
 @dataclass(frozen=True)
@@ -70,6 +96,8 @@ class Item:
     documents: list[dict[str, str]]
     entities: dict[str, Any]
     is_summit: bool
+    story_id: int | None = None
+    other_sources: tuple[str, ...] = ()  # other feeds that carried the same story
 
 
 @dataclass(frozen=True)
@@ -98,3 +126,4 @@ class OutboxEntry:
     attempts: int
     chat_language: str
     item: Item
+    more: int = 0  # > 0: not the item's card but "and N more new items" from its feed

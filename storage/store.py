@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -15,18 +15,37 @@ from typing import Any
 import aiosqlite
 
 from storage.db import connect
-from storage.models import Chat, Feed, Item, ItemDraft, OutboxEntry, Subscription, Topic
+from storage.models import (
+    Chat,
+    Feed,
+    FeedCheck,
+    Item,
+    ItemDraft,
+    OutboxEntry,
+    StoreOutcome,
+    Subscription,
+    Topic,
+)
 
 _FEED_COLUMNS = """
     f.id, f.url, f.title, f.enabled, f.fulltext, f.etag, f.last_modified, f.interval_seconds,
     f.next_check_at, f.primed, f.error_count, f.last_error, f.last_checked_at, f.last_ok_at,
-    f.added_by, (SELECT group_concat(topic_id) FROM feed_topics WHERE feed_id = f.id) AS topic_ids
+    f.added_by, (SELECT group_concat(topic_id) FROM feed_topics WHERE feed_id = f.id) AS topic_ids,
+    f.source, f.paused_reason, f.alerted
 """
 
 _ITEM_COLUMNS = """
     i.id, i.feed_id, f.title AS feed_title, i.key, i.url, i.title, i.published_at, i.fetched_at,
-    i.lang, i.text, i.summary, i.documents, i.entities, i.is_summit
+    i.lang, i.text, i.summary, i.documents, i.entities, i.is_summit, i.story_id,
+    (SELECT json_group_array(DISTINCT f2.title) FROM items i2 JOIN feeds f2 ON f2.id = i2.feed_id
+     WHERE i2.story_id = i.story_id AND i2.feed_id != i.feed_id) AS other_sources
 """
+# SQLite's default limit on host parameters is 32766; stay far below it.
+_CHUNK = 500
+# How far back "the same story" is looked for.
+STORY_WINDOW = 3 * 24 * 3600.0
+# Does a new item's signature belong to the same story as a stored one's?
+SameStory = Callable[[bytes, bytes], bool]
 
 
 class FeedExistsError(Exception):
@@ -116,6 +135,7 @@ class Storage:
         fulltext: bool = False,
         added_by: int | None = None,
         topic_ids: Iterable[int] = (),
+        source: str = "admin",
     ) -> Feed:
         existing = await self.feed_by_url(url)
         if existing is not None:
@@ -123,9 +143,9 @@ class Storage:
         async with self._transaction() as conn:
             cursor = await conn.execute(
                 """INSERT INTO feeds (url, title, fulltext, interval_seconds, next_check_at,
-                                      added_by, created_at)
-                   VALUES (?, ?, ?, ?, ?, ?, ?)""",
-                (url, title, int(fulltext), interval_seconds, next_check_at, added_by, now),
+                                      added_by, created_at, source)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                (url, title, int(fulltext), interval_seconds, next_check_at, added_by, now, source),
             )
             feed_id = cursor.lastrowid
             await conn.executemany(
@@ -150,97 +170,305 @@ class Storage:
             _feed(r) for r in await self._all(f"SELECT {_FEED_COLUMNS} FROM feeds f ORDER BY f.id")
         ]
 
-    async def due_feeds(self, now: float, limit: int = 50) -> list[Feed]:
-        """Enabled feeds whose next check has come, the longest-waiting first."""
+    async def due_feeds(
+        self, now: float, limit: int = 50, *, exclude: Iterable[int] = ()
+    ) -> list[Feed]:
+        """Enabled feeds whose next check has come, the longest-waiting first.
+
+        `exclude` holds the feeds being checked right now (a handful), so none is taken twice.
+        """
+        skip = sorted(set(exclude))
+        marks = ",".join("?" * len(skip))
         rows = await self._all(
             f"""SELECT {_FEED_COLUMNS} FROM feeds f
-                WHERE f.enabled = 1 AND f.next_check_at <= ?
+                WHERE f.enabled = 1 AND f.next_check_at <= ? AND f.id NOT IN ({marks})
                 ORDER BY f.next_check_at, f.id LIMIT ?""",
-            (now, limit),
+            (now, *skip, limit),
         )
         return [_feed(r) for r in rows]
+
+    async def next_check_time(self) -> float | None:
+        """When the next enabled feed becomes due, or None when no feed is enabled."""
+        row = await self._one("SELECT min(next_check_at) FROM feeds WHERE enabled = 1")
+        return None if row is None or row[0] is None else float(row[0])
 
     async def remove_feed(self, feed_id: int) -> bool:
         async with self._transaction() as conn:
             cursor = await conn.execute("DELETE FROM feeds WHERE id = ?", (feed_id,))
         return cursor.rowcount > 0
 
-    async def record_feed_success(
-        self,
-        feed_id: int,
-        *,
-        now: float,
-        next_check_at: float,
-        title: str | None = None,
-        etag: str | None = None,
-        last_modified: str | None = None,
+    async def update_feed_settings(
+        self, feed_id: int, *, topic_ids: Iterable[int], fulltext: bool, source: str
     ) -> None:
-        """A check went well: keep the cache validators, clear the error, prime the feed."""
+        """The configuration changed a feed's topics or full-text flag (or took it over)."""
         async with self._transaction() as conn:
             await conn.execute(
-                """UPDATE feeds SET title = coalesce(nullif(?, ''), title),
-                       etag = coalesce(?, etag), last_modified = coalesce(?, last_modified),
-                       next_check_at = ?, last_checked_at = ?, last_ok_at = ?,
-                       error_count = 0, last_error = NULL, primed = 1
-                   WHERE id = ?""",
-                (title, etag, last_modified, next_check_at, now, now, feed_id),
+                "UPDATE feeds SET fulltext = ?, source = ? WHERE id = ?",
+                (int(fulltext), source, feed_id),
             )
+            await conn.execute("DELETE FROM feed_topics WHERE feed_id = ?", (feed_id,))
+            await conn.executemany(
+                "INSERT OR IGNORE INTO feed_topics (feed_id, topic_id) VALUES (?, ?)",
+                [(feed_id, t) for t in topic_ids],
+            )
+
+    async def pause_feed(self, feed_id: int, *, reason: str) -> None:
+        """Stop checking the feed (HTTP 410, removed from the configuration); items are kept."""
+        async with self._transaction() as conn:
+            await conn.execute(
+                "UPDATE feeds SET enabled = 0, paused_reason = ? WHERE id = ?", (reason, feed_id)
+            )
+
+    async def check_feed_now(self, feed_id: int, *, now: float) -> None:
+        """Make the feed due at once, resuming it if it was paused."""
+        async with self._transaction() as conn:
+            await conn.execute(
+                """UPDATE feeds SET enabled = 1, paused_reason = NULL, next_check_at = ?
+                   WHERE id = ?""",
+                (now, feed_id),
+            )
+
+    async def record_feed_success(self, feed_id: int, check: FeedCheck, *, now: float) -> None:
+        """A check went well (nothing new, or 304): keep the validators, clear the error."""
+        async with self._transaction() as conn:
+            await self._succeeded(conn, feed_id, check, now)
+
+    @staticmethod
+    async def _succeeded(
+        conn: aiosqlite.Connection, feed_id: int, check: FeedCheck, now: float
+    ) -> None:
+        await conn.execute(
+            """UPDATE feeds SET title = coalesce(nullif(?, ''), title),
+                   etag = coalesce(?, etag), last_modified = coalesce(?, last_modified),
+                   next_check_at = ?, last_checked_at = ?, last_ok_at = ?,
+                   error_count = 0, last_error = NULL, primed = 1, alerted = 0
+               WHERE id = ?""",
+            (check.title, check.etag, check.last_modified, check.next_check_at, now, now, feed_id),
+        )
 
     async def record_feed_failure(
         self, feed_id: int, *, error: str, now: float, next_check_at: float
-    ) -> None:
+    ) -> int:
+        """A check failed: count it, keep the reason, schedule the retry; returns the count."""
+        row = await self._write_one(
+            """UPDATE feeds SET error_count = error_count + 1, last_error = ?,
+                   last_checked_at = ?, next_check_at = ?
+               WHERE id = ? RETURNING error_count""",
+            (error[:500], now, next_check_at, feed_id),
+        )
+        return int(row[0]) if row else 0
+
+    async def mark_feed_alerted(self, feed_id: int) -> None:
         async with self._transaction() as conn:
-            await conn.execute(
-                """UPDATE feeds SET error_count = error_count + 1, last_error = ?,
-                       last_checked_at = ?, next_check_at = ?
-                   WHERE id = ?""",
-                (error[:500], now, next_check_at, feed_id),
-            )
+            await conn.execute("UPDATE feeds SET alerted = 1 WHERE id = ?", (feed_id,))
 
     # --- items --------------------------------------------------------------------------
 
-    async def add_items(
-        self, feed_id: int, drafts: Sequence[ItemDraft], now: float
-    ) -> dict[str, int]:
-        """Store the items this feed did not have yet; return {key: id} of the new rows."""
-        new_ids: dict[str, int] = {}
-        async with self._transaction() as conn:
-            for d in drafts:
-                async with conn.execute(
-                    """INSERT INTO items (feed_id, key, url, title, published_at, fetched_at,
-                           lang, text, summary, documents, entities, is_summit)
-                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                       ON CONFLICT (feed_id, key) DO NOTHING
-                       RETURNING id""",
-                    (
-                        feed_id,
-                        d.key,
-                        d.url,
-                        d.title,
-                        d.published_at,
-                        now,
-                        d.lang,
-                        d.text,
-                        d.summary,
-                        json.dumps(d.documents, ensure_ascii=False),
-                        json.dumps(d.entities, ensure_ascii=False),
-                        int(d.is_summit),
-                    ),
-                ) as cursor:
-                    row = await cursor.fetchone()
-                if row is not None:
-                    new_ids[d.key] = int(row[0])
-        return new_ids
+    async def store_items(
+        self,
+        feed_id: int,
+        drafts: Sequence[ItemDraft],
+        *,
+        now: float,
+        check: FeedCheck,
+        queue: bool,
+        push_limit: int,
+        same_story: SameStory | None = None,
+    ) -> StoreOutcome:
+        """Store a check's items, their topics, stories and deliveries in ONE transaction.
 
-    async def known_item_keys(self, feed_id: int, keys: Sequence[str]) -> set[str]:
-        """Which of these keys the feed already has (so only new entries are read)."""
-        if not keys:
-            return set()
-        marks = ",".join("?" * len(keys))
-        rows = await self._all(
-            f"SELECT key FROM items WHERE feed_id = ? AND key IN ({marks})", (feed_id, *keys)
+        New items are inserted; items whose fingerprint changed are updated in place and not
+        queued again. When `queue` is set, the first `push_limit` new items are queued for
+        every subscribed chat that has not had their story yet; the rest become one
+        "and N more" row per chat. A crash leaves all of it or none of it.
+        """
+        by_key = {d.key: d for d in drafts}  # a feed repeating an entry stores it once
+        async with self._transaction() as conn:
+            known: dict[str, tuple[int, str]] = {}
+            keys = list(by_key)
+            for chunk in _chunks(keys):
+                marks = ",".join("?" * len(chunk))
+                async with conn.execute(
+                    f"""SELECT key, id, fingerprint FROM items
+                        WHERE feed_id = ? AND key IN ({marks})""",
+                    (feed_id, *chunk),
+                ) as cursor:
+                    for row in await cursor.fetchall():
+                        known[row[0]] = (int(row[1]), row[2])
+            changed = [
+                (known[k][0], d)
+                for k, d in by_key.items()
+                if k in known and known[k][1] != d.fingerprint
+            ]
+            fresh = [d for k, d in by_key.items() if k not in known]
+            if changed:
+                await conn.executemany(
+                    """UPDATE items SET url = ?, title = ?, published_at = ?, lang = ?, text = ?,
+                           summary = ?, documents = ?, entities = ?, is_summit = ?,
+                           fingerprint = ?, updated_at = ?
+                       WHERE id = ?""",
+                    [(*_item_values(d)[1:], now, item_id) for item_id, d in changed],
+                )
+            ids: dict[str, int] = {}
+            if fresh:
+                await conn.executemany(
+                    """INSERT INTO items (key, url, title, published_at, lang, text, summary,
+                           documents, entities, is_summit, fingerprint, signature, feed_id,
+                           fetched_at)
+                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                    [(*_item_values(d), d.signature, feed_id, now) for d in fresh],
+                )
+                for chunk in _chunks([d.key for d in fresh]):
+                    marks = ",".join("?" * len(chunk))
+                    async with conn.execute(
+                        f"SELECT key, id FROM items WHERE feed_id = ? AND key IN ({marks})",
+                        (feed_id, *chunk),
+                    ) as cursor:
+                        ids.update((r[0], int(r[1])) for r in await cursor.fetchall())
+            stories = await self._assign_stories(conn, fresh, ids, now, same_story)
+            await conn.executemany(
+                "INSERT OR IGNORE INTO item_topics (item_id, topic_id) VALUES (?, ?)",
+                [
+                    (item_id, t)
+                    for item_id, d in [*changed, *((ids[d.key], d) for d in fresh)]
+                    for t in d.topic_ids
+                ],
+            )
+            queued = 0
+            if queue and fresh:
+                # One item per story in this check: a feed's own repeats are not pushed twice.
+                leaders = list({stories[ids[d.key]]: ids[d.key] for d in reversed(fresh)}.values())
+                leaders.sort()
+                queued = await self._enqueue(conn, leaders[:push_limit], now)
+                queued += await self._enqueue_more(conn, leaders[push_limit:], now)
+            await self._succeeded(conn, feed_id, check, now)
+        return StoreOutcome(new=len(fresh), updated=len(changed), queued=queued)
+
+    async def prune_story_bands(self, *, before: float) -> int:
+        """Drop the band index of items too old to be matched: it only serves recent ones."""
+        async with self._transaction() as conn:
+            cursor = await conn.execute(
+                """DELETE FROM story_bands
+                   WHERE item_id IN (SELECT id FROM items WHERE fetched_at < ?)""",
+                (before,),
+            )
+        return cursor.rowcount
+
+    async def item_count(self, feed_id: int) -> int:
+        row = await self._one("SELECT count(*) FROM items WHERE feed_id = ?", (feed_id,))
+        return int(row[0]) if row else 0
+
+    async def item_fingerprints(self, feed_id: int, keys: Sequence[str]) -> dict[str, str]:
+        """The fingerprints of those of these keys the feed has: only the rest need reading."""
+        found: dict[str, str] = {}
+        for chunk in _chunks(list(keys)):
+            marks = ",".join("?" * len(chunk))
+            rows = await self._all(
+                f"SELECT key, fingerprint FROM items WHERE feed_id = ? AND key IN ({marks})",
+                (feed_id, *chunk),
+            )
+            found.update((r[0], r[1]) for r in rows)
+        return found
+
+    @staticmethod
+    async def _assign_stories(
+        conn: aiosqlite.Connection,
+        fresh: Sequence[ItemDraft],
+        ids: dict[str, int],
+        now: float,
+        same_story: SameStory | None,
+    ) -> dict[int, int]:
+        """Give each new item a story id: an earlier item's story when they match, else its own.
+
+        Candidates come from the band index (items of the last few days sharing a band),
+        then `same_story` compares the full signatures.
+        """
+        stories = {ids[d.key]: ids[d.key] for d in fresh}
+        signed = [d for d in fresh if d.signature is not None and d.story_bands]
+        if same_story is not None and signed:
+            bands = sorted({b for d in signed for b in d.story_bands})
+            candidates: dict[int, list[tuple[int, int, bytes]]] = {}
+            for chunk in _chunks(bands):
+                marks = ",".join("?" * len(chunk))
+                async with conn.execute(
+                    f"""SELECT b.band, i.id, i.story_id, i.signature FROM story_bands b
+                        JOIN items i ON i.id = b.item_id
+                        WHERE b.band IN ({marks}) AND i.fetched_at >= ?""",
+                    (*chunk, now - STORY_WINDOW),
+                ) as cursor:
+                    for band, item_id, story_id, sig in await cursor.fetchall():
+                        candidates.setdefault(band, []).append((item_id, story_id, sig))
+            seen: list[tuple[int, ItemDraft]] = []  # this check's items, for repeats within it
+            for d in signed:
+                item_id = ids[d.key]
+                assert d.signature is not None
+                matches = sorted(
+                    story_id
+                    for band in d.story_bands
+                    for _, story_id, sig in candidates.get(band, ())
+                    if same_story(d.signature, sig)
+                )
+                matches += [
+                    stories[other]
+                    for other, o in seen
+                    if o.signature is not None
+                    and set(o.story_bands) & set(d.story_bands)
+                    and same_story(d.signature, o.signature)
+                ]
+                if matches:
+                    stories[item_id] = min(matches)
+                seen.append((item_id, d))
+            await conn.executemany(
+                "INSERT OR IGNORE INTO story_bands (band, item_id) VALUES (?, ?)",
+                [(b, ids[d.key]) for d in signed for b in d.story_bands],
+            )
+        await conn.executemany(
+            "UPDATE items SET story_id = ? WHERE id = ?",
+            [(story, item_id) for item_id, story in stories.items()],
         )
-        return {r[0] for r in rows}
+        return stories
+
+    @staticmethod
+    async def _enqueue(conn: aiosqlite.Connection, item_ids: Sequence[int], now: float) -> int:
+        """Queue each item for the active chats subscribed to its topics, unless the chat
+        (or forum thread) already has the same story queued or sent."""
+        queued = 0
+        for chunk in _chunks(list(item_ids)):
+            marks = ",".join("?" * len(chunk))
+            cursor = await conn.execute(
+                f"""INSERT INTO outbox (chat_id, thread_id, item_id, created_at)
+                    SELECT DISTINCT s.chat_id, s.thread_id, it.item_id, ?
+                    FROM item_topics it JOIN items i ON i.id = it.item_id
+                         JOIN subscriptions s ON s.topic_id = it.topic_id
+                         JOIN chats c ON c.id = s.chat_id
+                    WHERE it.item_id IN ({marks}) AND c.active = 1 AND s.mode = 'instant'
+                      AND NOT EXISTS (
+                          SELECT 1 FROM outbox o JOIN items oi ON oi.id = o.item_id
+                          WHERE o.chat_id = s.chat_id AND o.thread_id = s.thread_id
+                            AND oi.story_id = i.story_id)
+                    ON CONFLICT DO NOTHING""",
+                (now, *chunk),
+            )
+            queued += cursor.rowcount
+        return queued
+
+    @staticmethod
+    async def _enqueue_more(conn: aiosqlite.Connection, item_ids: Sequence[int], now: float) -> int:
+        """The items past the per-check bound: one "and N more" row per subscribed chat."""
+        if not item_ids:
+            return 0
+        cursor = await conn.execute(
+            """INSERT INTO outbox (chat_id, thread_id, item_id, more, created_at)
+               SELECT s.chat_id, s.thread_id, min(it.item_id), count(DISTINCT it.item_id), ?
+               FROM item_topics it JOIN subscriptions s ON s.topic_id = it.topic_id
+                    JOIN chats c ON c.id = s.chat_id
+               WHERE it.item_id IN (SELECT value FROM json_each(?))
+                 AND c.active = 1 AND s.mode = 'instant'
+               GROUP BY s.chat_id, s.thread_id
+               ON CONFLICT DO NOTHING""",
+            (now, json.dumps(list(item_ids))),
+        )
+        return cursor.rowcount
 
     async def item(self, item_id: int) -> Item | None:
         row = await self._one(
@@ -278,13 +506,6 @@ class Storage:
             [*params, limit],
         )
         return [_item(r) for r in rows]
-
-    async def tag_item(self, item_id: int, topic_ids: Iterable[int]) -> None:
-        async with self._transaction() as conn:
-            await conn.executemany(
-                "INSERT OR IGNORE INTO item_topics (item_id, topic_id) VALUES (?, ?)",
-                [(item_id, t) for t in topic_ids],
-            )
 
     # --- chats and subscriptions --------------------------------------------------------
 
@@ -348,26 +569,10 @@ class Storage:
 
     # --- outbox -------------------------------------------------------------------------
 
-    async def enqueue_item(self, item_id: int, topic_ids: Sequence[int], now: float) -> int:
-        """Queue the item once for every active chat (and thread) subscribed to its topics."""
-        if not topic_ids:
-            return 0
-        marks = ",".join("?" * len(topic_ids))
-        async with self._transaction() as conn:
-            cursor = await conn.execute(
-                f"""INSERT INTO outbox (chat_id, thread_id, item_id, created_at)
-                    SELECT DISTINCT s.chat_id, s.thread_id, ?, ?
-                    FROM subscriptions s JOIN chats c ON c.id = s.chat_id
-                    WHERE c.active = 1 AND s.mode = 'instant' AND s.topic_id IN ({marks})
-                    ON CONFLICT DO NOTHING""",
-                (item_id, now, *topic_ids),
-            )
-        return cursor.rowcount
-
     async def pending_outbox(self, now: float, limit: int = 20) -> list[OutboxEntry]:
         """Deliveries due now, oldest first."""
         rows = await self._all(
-            f"""SELECT o.id AS outbox_id, o.chat_id, o.thread_id, o.attempts,
+            f"""SELECT o.id AS outbox_id, o.chat_id, o.thread_id, o.attempts, o.more,
                        c.language AS chat_language, {_ITEM_COLUMNS}
                 FROM outbox o JOIN chats c ON c.id = o.chat_id
                      JOIN items i ON i.id = o.item_id JOIN feeds f ON f.id = i.feed_id
@@ -383,6 +588,7 @@ class Storage:
                 r["attempts"],
                 r["chat_language"],
                 _item(r),
+                more=r["more"],
             )
             for r in rows
         ]
@@ -422,6 +628,27 @@ class Storage:
             )
 
 
+def _chunks(values: list[Any]) -> list[list[Any]]:
+    return [values[i : i + _CHUNK] for i in range(0, len(values), _CHUNK)]
+
+
+def _item_values(d: ItemDraft) -> tuple[Any, ...]:
+    """An item's columns from `key` to `fingerprint`, in the order the statements name them."""
+    return (
+        d.key,
+        d.url,
+        d.title,
+        d.published_at,
+        d.lang,
+        d.text,
+        d.summary,
+        json.dumps(d.documents, ensure_ascii=False),
+        json.dumps(d.entities, ensure_ascii=False),
+        int(d.is_summit),
+        d.fingerprint,
+    )
+
+
 def _topic(row: aiosqlite.Row, offset: int = 0) -> Topic:
     return Topic(
         id=row[offset],
@@ -451,6 +678,9 @@ def _feed(row: aiosqlite.Row) -> Feed:
         last_ok_at=row["last_ok_at"],
         added_by=row["added_by"],
         topic_ids=tuple(sorted(int(t) for t in topic_ids.split(","))) if topic_ids else (),
+        source=row["source"],
+        paused_reason=row["paused_reason"],
+        alerted=bool(row["alerted"]),
     )
 
 
@@ -470,6 +700,8 @@ def _item(row: aiosqlite.Row) -> Item:
         documents=json.loads(row["documents"]),
         entities=json.loads(row["entities"]),
         is_summit=bool(row["is_summit"]),
+        story_id=row["story_id"],
+        other_sources=tuple(json.loads(row["other_sources"] or "[]")),
     )
 
 

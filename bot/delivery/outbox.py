@@ -15,7 +15,7 @@ from telegram import Bot
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
-from bot.delivery.render import item_card, render_html
+from bot.delivery.render import item_card, more_items_message, render_html
 from storage import OutboxEntry, Storage
 
 log = logging.getLogger(__name__)
@@ -76,7 +76,10 @@ class Sender:
         return delivered
 
     async def deliver(self, entry: OutboxEntry) -> bool:
-        messages = render_html(item_card(entry.item), entry.chat_language, self._timezone)
+        if entry.more:
+            messages = [more_items_message(entry.item, entry.more, entry.chat_language)]
+        else:
+            messages = render_html(item_card(entry.item), entry.chat_language, self._timezone)
         first_id: int | None = None
         try:
             for text in messages:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
@@ -32,6 +32,7 @@ class Card:
     documents: tuple[str, ...] = ()
     participants: tuple[str, ...] = ()
     place: str | None = None
+    other_sources: tuple[str, ...] = ()  # other feeds that carried the same story
 
 
 class Readable(Protocol):
@@ -54,7 +55,13 @@ class Readable(Protocol):
 
 
 def item_card(item: Item) -> Card:
-    return make_card(item, item.feed_title, fallback_date=item.fetched_at)
+    card = make_card(item, item.feed_title, fallback_date=item.fetched_at)
+    return replace(card, other_sources=item.other_sources)
+
+
+def more_items_message(item: Item, count: int, lang: str) -> str:
+    """The one message that stands for the new items past a check's bound."""
+    return t(lang, "more_items", count=count, source=_e(cut_text(item.feed_title, 100)))
 
 
 def make_card(item: Readable, source: str, *, fallback_date: float | None = None) -> Card:
@@ -126,6 +133,9 @@ def render_html(
             Block(f"{n}. {_e(cut_text(doc, DOCUMENT_LIMIT))}", tight=True)
             for n, doc in enumerate(card.documents, 1)
         )
+    if card.other_sources:
+        sources = ", ".join(cut_text(s, 60) for s in card.other_sources[:5])
+        blocks.append(Block(f"<i>{_e(t(lang, 'also_in', sources=sources))}</i>"))
     if card.url and is_http_url(card.url):
         link = f'<a href="{html.escape(card.url, quote=True)}">{_e(t(lang, "read_more"))}</a>'
         blocks.append(Block(link))

@@ -21,7 +21,9 @@ MESSAGES: dict[str, str] = {
         "\n\n<b>For admins</b>\n"
         "/addfeed &lt;url&gt; [topic ...] — add a feed\n"
         "/removefeed &lt;url|id&gt; — remove a feed\n"
-        "/feeds — feeds and their state"
+        "/feeds — feeds and their health\n"
+        "/feed &lt;id&gt; — one feed in detail\n"
+        "/refresh &lt;id&gt; — check a feed now"
     ),
     "topics_header": "<b>Topics</b>",
     "topics_empty": "There are no topics yet.",
@@ -49,14 +51,29 @@ MESSAGES: dict[str, str] = {
     "feed_failed": "Could not add the feed {url}: {reason}",
     "feed_removed": "Feed removed: {title} (#{id}).",
     "feed_not_found": "There is no feed {ref}. List: /feeds",
-    "feeds_header": "<b>Feeds</b>",
     "feeds_empty": "No feeds yet. Add one: /addfeed &lt;url&gt;",
-    "feed_status": "#{id} <b>{title}</b>\n{url}\ntopics: {topics}\nlast success: {ok} · last error: {error}\nnext check: {next}",
     "never": "never",
     "none": "none",
     "disabled": "disabled",
     "untitled": "Untitled",
     "read_more": "Read more",
     "documents_signed": "Documents signed: {count}",
+    "feeds_header": "<b>Feeds</b>: {total} · failing: {failing} · paused: {paused}\nDetails: /feed &lt;id&gt; · check now: /refresh &lt;id&gt;",
+    "feed_line_ok": "✅ #{id} {title} — ok {ok}",
+    "feed_line_failing": "⚠️ #{id} {title} — {count} failures in a row: {error}",
+    "feed_line_paused": "⏸ #{id} {title} — paused: {reason}",
+    "feed_details": "#{id} <b>{title}</b>\n{url}\nadded by: {source} · topics: {topics} · full text: {fulltext}\nitems stored: {items}\nlast success: {ok} · last check: {checked}\nfailures in a row: {failures} · last error: {error}\nnext check: {next}",
+    "usage_feed": "Usage: /feed &lt;id or url&gt;",
+    "usage_refresh": "Usage: /refresh &lt;id or url&gt;",
+    "refresh_done": "Checked #{id} {title}: {new} new, {updated} updated, {queued} deliveries queued.",
+    "refresh_failed": "Checked #{id} {title}: failed — {error}",
+    "paused": "paused ({reason})",
+    "yes": "yes",
+    "no": "no",
+    "alert_failing": "⚠️ Feed #{id} <b>{title}</b> keeps failing: {reason}\n{url}\nI keep retrying, less and less often. Details: /feed {id}",
+    "alert_back": "✅ Feed #{id} <b>{title}</b> works again.",
+    "alert_gone": "⏸ Feed #{id} <b>{title}</b> is gone ({reason}); I stopped checking it.\n{url}\nCheck again: /refresh {id} · remove: /removefeed {id}",
+    "more_items": "…and {count} more new items from <b>{source}</b>. The newest: /latest",
+    "also_in": "Also in: {sources}",
     "internal_error": "Something went wrong on our side. Please try again later.",
 }

@@ -21,7 +21,9 @@ MESSAGES: dict[str, str] = {
         "\n\n<b>Для администраторов</b>\n"
         "/addfeed &lt;url&gt; [тема ...] — добавить ленту\n"
         "/removefeed &lt;url|id&gt; — удалить ленту\n"
-        "/feeds — ленты и их состояние"
+        "/feeds — ленты и их состояние\n"
+        "/feed &lt;номер&gt; — одна лента подробно\n"
+        "/refresh &lt;номер&gt; — проверить ленту сейчас"
     ),
     "topics_header": "<b>Темы</b>",
     "topics_empty": "Тем пока нет.",
@@ -49,14 +51,29 @@ MESSAGES: dict[str, str] = {
     "feed_failed": "Не удалось добавить ленту {url}: {reason}",
     "feed_removed": "Лента удалена: {title} (№{id}).",
     "feed_not_found": "Ленты {ref} нет. Список: /feeds",
-    "feeds_header": "<b>Ленты</b>",
     "feeds_empty": "Лент пока нет. Добавить: /addfeed &lt;url&gt;",
-    "feed_status": "№{id} <b>{title}</b>\n{url}\nтемы: {topics}\nуспех: {ok} · ошибка: {error}\nследующая проверка: {next}",
     "never": "никогда",
     "none": "нет",
     "disabled": "отключена",
     "untitled": "Без заголовка",
     "read_more": "Читать полностью",
     "documents_signed": "Подписано документов: {count}",
+    "feeds_header": "<b>Ленты</b>: {total} · с ошибками: {failing} · остановлены: {paused}\nПодробно: /feed &lt;номер&gt; · проверить сейчас: /refresh &lt;номер&gt;",
+    "feed_line_ok": "✅ №{id} {title} — успех {ok}",
+    "feed_line_failing": "⚠️ №{id} {title} — ошибок подряд: {count}: {error}",
+    "feed_line_paused": "⏸ №{id} {title} — остановлена: {reason}",
+    "feed_details": "№{id} <b>{title}</b>\n{url}\nисточник: {source} · темы: {topics} · полный текст: {fulltext}\nзаписей: {items}\nуспех: {ok} · проверка: {checked}\nошибок подряд: {failures} · ошибка: {error}\nследующая проверка: {next}",
+    "usage_feed": "Использование: /feed &lt;номер или url&gt;",
+    "usage_refresh": "Использование: /refresh &lt;номер или url&gt;",
+    "refresh_done": "Проверил №{id} {title}: новых {new}, обновлено {updated}, к отправке {queued}.",
+    "refresh_failed": "Проверил №{id} {title}: ошибка — {error}",
+    "paused": "остановлена ({reason})",
+    "yes": "да",
+    "no": "нет",
+    "alert_failing": "⚠️ Лента №{id} <b>{title}</b> не читается: {reason}\n{url}\nПробую снова, всё реже. Подробно: /feed {id}",
+    "alert_back": "✅ Лента №{id} <b>{title}</b> снова работает.",
+    "alert_gone": "⏸ Лента №{id} <b>{title}</b> удалена на сервере ({reason}); я перестал её проверять.\n{url}\nПроверить снова: /refresh {id} · удалить: /removefeed {id}",
+    "more_items": "…и ещё {count} новых записей из <b>{source}</b>. Самые свежие: /latest",
+    "also_in": "Также в: {sources}",
     "internal_error": "Что-то пошло не так. Мы уже разбираемся; попробуйте позже.",
 }

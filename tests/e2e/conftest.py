@@ -5,7 +5,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.app import build_application
-from bot.config import Config, TopicConfig
+from bot.config import Config, PollingConfig, TopicConfig
 from storage import open_storage
 from tests.support.fake_bot_api import FakeBotApi
 from tests.support.feed_server import FeedServer
@@ -33,6 +33,8 @@ async def running_bot(tmp_path) -> AsyncIterator[RunningBot]:  # type: ignore[no
             TopicConfig("central-asia", "Центральная Азия", "Central Asia", ("Казахстан",)),
             TopicConfig("sport", "Спорт", "Sport", ("футбол",)),
         ),
+        # The feed server runs on 127.0.0.1, which the fetcher refuses unless told otherwise.
+        polling=PollingConfig(allow_private_networks=True, check_timeout=5),
     )
     # The poll job's own timer is set far out: tests run it explicitly with `poll()`.
     app = build_application(config, storage=storage, clock=clock, poll_tick=3600)

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import sync_config
 from bot.config import Config, FeedConfig, TopicConfig
-from bot.feeds.fetch import new_client
-from bot.feeds.refresh import FeedService
-from bot.reading import read_and_file
+from bot.feeds.fetch import Fetcher, FetchPolicy
+from bot.feeds.refresh import FeedService, PollSettings
+from bot.feeds.sync import sync_config
+from bot.reading import read_and_file, same_story
 from storage import Storage, open_storage
 from tests.support.feed_server import FeedServer
 from tests.support.feeds import FeedItem, rss
@@ -32,11 +32,20 @@ held official talks in Astana on Thursday.</p>
 async def setup(tmp_path: Path) -> AsyncIterator[tuple[FeedServer, Storage, FeedService, Clock]]:
     server = FeedServer().start()
     storage = await open_storage(tmp_path / "db.sqlite")
-    client = new_client()
+    fetcher = Fetcher(FetchPolicy(allow_private_networks=True))
     clock = Clock()
-    service = FeedService(storage, client, read_and_file, clock, default_interval=600)
+    service = FeedService(
+        storage,
+        fetcher,
+        read_and_file,
+        clock,
+        PollSettings(interval=600),
+        same_story=same_story,
+        jitter=lambda: 0.5,  # no jitter: the backoff is exactly the doubled interval
+    )
     yield server, storage, service, clock
-    await client.aclose()
+    await service.aclose()
+    await fetcher.aclose()
     await storage.close()
     server.stop()
 

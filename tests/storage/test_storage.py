@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import aiosqlite
 import pytest
 
-from storage import FeedExistsError, ItemDraft, Storage, open_storage
+from storage import FeedCheck, FeedExistsError, ItemDraft, Storage, StoreOutcome, open_storage
 from storage.db import migrations, schema_version
 
 NOW = 1_800_000_000.0
+CHECK = FeedCheck(next_check_at=NOW + 600)
 
 
 @pytest.fixture
@@ -21,8 +23,17 @@ async def store(tmp_path: Path) -> AsyncIterator[Storage]:
     await storage.close()
 
 
-def draft(key: str, title: str = "T") -> ItemDraft:
-    return ItemDraft(key=key, url=f"https://e.x/{key}", title=title, published_at=None, text="x")
+def draft(key: str, title: str = "T", **kw: Any) -> ItemDraft:
+    return ItemDraft(
+        key=key, url=f"https://e.x/{key}", title=title, published_at=None, text="x", **kw
+    )
+
+
+async def store_drafts(
+    store: Storage, feed_id: int, drafts: list[ItemDraft], *, queue: bool = False, **kw: Any
+) -> StoreOutcome:
+    kw.setdefault("push_limit", 20)
+    return await store.store_items(feed_id, drafts, now=NOW, check=CHECK, queue=queue, **kw)
 
 
 async def test_migrations_from_zero(tmp_path: Path) -> None:
@@ -43,21 +54,39 @@ async def test_migrations_from_zero(tmp_path: Path) -> None:
 
 async def test_foreign_keys_are_enforced(store: Storage) -> None:
     with pytest.raises(Exception, match="FOREIGN KEY"):
-        await store.add_items(999, [draft("a")], NOW)
+        await store_drafts(store, 999, [draft("a")])
 
 
-async def test_duplicate_items_are_ignored(store: Storage) -> None:
+async def test_known_items_are_not_stored_twice_and_changed_ones_are_updated(
+    store: Storage,
+) -> None:
     feed = await store.add_feed(
         "https://e.x/rss", title="F", interval_seconds=600, next_check_at=NOW, now=NOW
     )
-    first = await store.add_items(feed.id, [draft("a"), draft("b")], NOW)
-    assert set(first) == {"a", "b"}
-    second = await store.add_items(feed.id, [draft("b", "changed"), draft("c")], NOW)
-    assert set(second) == {"c"}
+    first = await store_drafts(store, feed.id, [draft("a", fingerprint="1"), draft("b")])
+    assert (first.new, first.updated) == (2, 0)
+    again = await store_drafts(
+        store, feed.id, [draft("b", "same fingerprint, other title"), draft("c"), draft("c")]
+    )
+    assert (again.new, again.updated) == (1, 0)
+    rewritten = await store_drafts(store, feed.id, [draft("a", "Rewritten", fingerprint="2")])
+    assert (rewritten.new, rewritten.updated) == (0, 1)
     items = await store.latest_items(limit=10)
     assert sorted(i.key for i in items) == ["a", "b", "c"]
-    assert {i.title for i in items if i.key == "b"} == {"T"}
-    assert await store.known_item_keys(feed.id, ["a", "z"]) == {"a"}
+    assert {i.key: i.title for i in items} == {"a": "Rewritten", "b": "T", "c": "T"}
+
+
+async def test_a_check_is_stored_whole_or_not_at_all(store: Storage) -> None:
+    """One bad row (here: text SQLite cannot encode) rolls back the items before it too."""
+    feed = await store.add_feed(
+        "https://e.x/rss", title="F", interval_seconds=600, next_check_at=NOW, now=NOW
+    )
+    bad = ItemDraft(key="z", url=None, title="T", published_at=None, text="\ud800")
+    with pytest.raises(UnicodeEncodeError):
+        await store_drafts(store, feed.id, [draft("a"), bad])
+    assert await store.latest_items() == []
+    unchanged = await store.feed(feed.id)
+    assert unchanged is not None and not unchanged.primed and unchanged.next_check_at == NOW
 
 
 async def test_same_url_cannot_be_added_twice(store: Storage) -> None:
@@ -93,7 +122,10 @@ async def test_feed_success_and_failure_are_recorded_on_the_row(store: Storage) 
     feed = await store.add_feed(
         "https://e.x/rss", title="", interval_seconds=60, next_check_at=NOW, now=NOW
     )
-    await store.record_feed_failure(feed.id, error="HTTP 500", now=NOW, next_check_at=NOW + 120)
+    count = await store.record_feed_failure(
+        feed.id, error="HTTP 500", now=NOW, next_check_at=NOW + 120
+    )
+    assert count == 1
     failed = await store.feed(feed.id)
     assert failed is not None
     assert (failed.error_count, failed.last_error, failed.next_check_at) == (
@@ -102,7 +134,7 @@ async def test_feed_success_and_failure_are_recorded_on_the_row(store: Storage) 
         NOW + 120,
     )
     await store.record_feed_success(
-        feed.id, now=NOW + 1, next_check_at=NOW + 61, title="Feed", etag='"e1"', last_modified="Mon"
+        feed.id, FeedCheck(NOW + 61, title="Feed", etag='"e1"', last_modified="Mon"), now=NOW + 1
     )
     ok = await store.feed(feed.id)
     assert ok is not None
@@ -114,7 +146,7 @@ async def test_feed_success_and_failure_are_recorded_on_the_row(store: Storage) 
         True,
     )
     # A later success without validators keeps the ones we hold.
-    await store.record_feed_success(feed.id, now=NOW + 2, next_check_at=NOW + 62)
+    await store.record_feed_success(feed.id, FeedCheck(NOW + 62), now=NOW + 2)
     kept = await store.feed(feed.id)
     assert kept is not None and kept.etag == '"e1"' and kept.title == "Feed"
 
@@ -125,7 +157,6 @@ async def test_outbox_is_unique_per_chat_thread_item(store: Storage) -> None:
     feed = await store.add_feed(
         "https://e.x/rss", title="F", interval_seconds=60, next_check_at=NOW, now=NOW
     )
-    ids = await store.add_items(feed.id, [draft("a")], NOW)
     for chat in (1, 2):
         await store.upsert_chat(chat, type="private", language="ru", now=NOW)
     await store.add_subscription(1, topic.id, now=NOW)
@@ -134,9 +165,10 @@ async def test_outbox_is_unique_per_chat_thread_item(store: Storage) -> None:
     await store.add_subscription(2, topic.id, now=NOW)
     assert not await store.add_subscription(2, topic.id, now=NOW)
 
-    queued = await store.enqueue_item(ids["a"], [topic.id, other.id], NOW)
-    assert queued == 3  # chat 1, chat 1 thread 7, chat 2
-    assert await store.enqueue_item(ids["a"], [topic.id, other.id], NOW) == 0
+    tagged = draft("a", topic_ids=(topic.id, other.id))
+    outcome = await store_drafts(store, feed.id, [tagged], queue=True)
+    assert outcome.queued == 3  # chat 1, chat 1 thread 7, chat 2
+    assert (await store_drafts(store, feed.id, [tagged], queue=True)).queued == 0
     pending = await store.pending_outbox(NOW)
     assert sorted((p.chat_id, p.thread_id) for p in pending) == [(1, 0), (1, 7), (2, 0)]
 
@@ -147,7 +179,6 @@ async def test_outbox_is_unique_per_chat_thread_item(store: Storage) -> None:
     assert next_time is not None and next_time <= NOW  # one row is due at once
     await store.deactivate_chat(pending[2].chat_id)
     assert await store.outbox_counts() == {"sent": 1, "pending": 1, "failed": 1}
-    assert await store.enqueue_item(ids["a"], [topic.id], NOW) == 0
 
 
 async def test_subscriptions_round_trip(store: Storage) -> None:
@@ -165,7 +196,87 @@ async def test_removing_a_feed_removes_its_items(store: Storage) -> None:
     feed = await store.add_feed(
         "https://e.x/rss", title="F", interval_seconds=60, next_check_at=NOW, now=NOW
     )
-    await store.add_items(feed.id, [draft("a")], NOW)
+    await store_drafts(store, feed.id, [draft("a")])
     assert await store.remove_feed(feed.id)
     assert await store.latest_items() == []
     assert not await store.remove_feed(feed.id)
+
+
+async def test_a_flood_is_capped_with_one_and_n_more_row_per_chat(store: Storage) -> None:
+    topic = await store.sync_topic("asia", "Азия", "Asia", [])
+    feed = await store.add_feed(
+        "https://e.x/rss", title="F", interval_seconds=60, next_check_at=NOW, now=NOW
+    )
+    await store.upsert_chat(1, type="private", language="ru", now=NOW)
+    await store.add_subscription(1, topic.id, now=NOW)
+    flood = [draft(f"k{n:03d}", topic_ids=(topic.id,)) for n in range(25)]
+    outcome = await store_drafts(store, feed.id, flood, queue=True, push_limit=3)
+    assert (outcome.new, outcome.queued) == (25, 4)
+    pending = await store.pending_outbox(NOW, limit=50)
+    assert [p.more for p in pending] == [0, 0, 0, 22]
+    assert [p.item.key for p in pending[:3]] == ["k000", "k001", "k002"]
+
+
+def _same_prefix(a: bytes, b: bytes) -> bool:
+    return a[:4] == b[:4]
+
+
+async def test_one_story_from_two_feeds_is_queued_once_and_names_the_other_source(
+    store: Storage,
+) -> None:
+    topic = await store.sync_topic("asia", "Азия", "Asia", [])
+    first = await store.add_feed(
+        "https://a.x/rss", title="Wire A", interval_seconds=60, next_check_at=NOW, now=NOW
+    )
+    second = await store.add_feed(
+        "https://b.x/rss", title="Wire B", interval_seconds=60, next_check_at=NOW, now=NOW
+    )
+    await store.upsert_chat(1, type="private", language="ru", now=NOW)
+    await store.add_subscription(1, topic.id, now=NOW)
+
+    def story(key: str, signature: bytes, bands: tuple[int, ...]) -> ItemDraft:
+        return draft(key, topic_ids=(topic.id,), signature=signature, story_bands=bands)
+
+    a = await store_drafts(
+        store, first.id, [story("a", b"SAME-1", (1, 2))], queue=True, same_story=_same_prefix
+    )
+    b = await store_drafts(
+        store,
+        second.id,
+        [story("b", b"SAME-2", (2, 3)), story("c", b"DIFF", (2, 4))],
+        queue=True,
+        same_story=_same_prefix,
+    )
+    # A shared band makes a candidate; only a matching signature makes the same story.
+    assert (a.queued, b.new, b.queued) == (1, 2, 1)
+    pending = await store.pending_outbox(NOW, limit=10)
+    assert [p.item.key for p in pending] == ["a", "c"]
+    assert pending[0].item.other_sources == ("Wire B",)
+    assert pending[1].item.other_sources == ()
+    items = {i.key: i for i in await store.latest_items(limit=10)}
+    assert items["b"].story_id == items["a"].story_id == items["a"].id
+    assert items["c"].story_id == items["c"].id
+
+
+async def test_a_feed_is_paused_resumed_and_reconfigured(store: Storage) -> None:
+    topic = await store.sync_topic("asia", "Азия", "Asia", [])
+    feed = await store.add_feed(
+        "https://e.x/rss", title="F", interval_seconds=60, next_check_at=NOW + 99, now=NOW
+    )
+    await store.pause_feed(feed.id, reason="gone")
+    paused = await store.feed(feed.id)
+    assert paused is not None and not paused.enabled and paused.paused_reason == "gone"
+    assert await store.due_feeds(NOW + 999) == [] and await store.next_check_time() is None
+    await store.check_feed_now(feed.id, now=NOW)
+    assert [f.id for f in await store.due_feeds(NOW)] == [feed.id]
+    assert await store.due_feeds(NOW, exclude=[feed.id]) == []
+    await store.update_feed_settings(feed.id, topic_ids=[topic.id], fulltext=True, source="config")
+    changed = await store.feed(feed.id)
+    assert changed is not None
+    assert (changed.topic_ids, changed.fulltext, changed.source) == ((topic.id,), True, "config")
+    await store.mark_feed_alerted(feed.id)
+    alerted = await store.feed(feed.id)
+    assert alerted is not None and alerted.alerted
+    await store.record_feed_success(feed.id, FeedCheck(NOW + 60), now=NOW)
+    recovered = await store.feed(feed.id)
+    assert recovered is not None and not recovered.alerted

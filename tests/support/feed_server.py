@@ -14,9 +14,12 @@ class Resource:
     body: bytes
     content_type: str = "application/rss+xml; charset=utf-8"
     status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+    drip: float = 0.0  # > 0: a slow server, one byte every `drip` seconds
+    etag: bool = True  # False: a server without validators (never answers 304)
 
     @property
-    def etag(self) -> str:
+    def tag(self) -> str:
         return '"' + hashlib.sha1(self.body).hexdigest()[:16] + '"'
 
 
@@ -27,6 +30,7 @@ class FeedServer:
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
+        self._stopped = threading.Event()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -36,6 +40,7 @@ class FeedServer:
         return self
 
     def stop(self) -> None:
+        self._stopped.set()
         self._server.shutdown()
         self._server.server_close()
 
@@ -58,7 +63,7 @@ class FeedServer:
                 status = 404
             elif resource.status != 200:
                 status = resource.status
-            elif if_none_match and if_none_match == resource.etag:
+            elif resource.etag and if_none_match == resource.tag:
                 status = 304
             else:
                 status = 200
@@ -74,11 +79,29 @@ class FeedServer:
                 body = resource.body if resource is not None and status == 200 else b""
                 self.send_response(status)
                 if resource is not None:
-                    self.send_header("ETag", resource.etag)
+                    if resource.etag:
+                        self.send_header("ETag", resource.tag)
                     self.send_header("Content-Type", resource.content_type)
+                for name, value in resource.headers.items() if resource is not None else ():
+                    self.send_header(name, value)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
-                self.wfile.write(body)
+                if resource is not None and resource.drip:
+                    self._drip(body, resource.drip)
+                else:
+                    self.wfile.write(body)
+
+            def _drip(self, body: bytes, pause: float) -> None:
+                """A server that trickles: the client's deadline, not ours, must end this."""
+                for byte in body:
+                    try:
+                        self.wfile.write(bytes([byte]))
+                        self.wfile.flush()
+                    except (BrokenPipeError, ConnectionResetError):
+                        return
+                    server._stopped.wait(pause)
+                    if server._stopped.is_set():
+                        return
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass

@@ -16,7 +16,7 @@ class FeedItem:
     published: float = 1_700_000_000.0
 
 
-def rss(title: str, items: list[FeedItem]) -> bytes:
+def rss(title: str, items: list[FeedItem], *, ttl_minutes: int | None = None) -> bytes:
     entries = "".join(
         f"""<item><guid isPermaLink="false">{escape(i.guid)}</guid><title>{escape(i.title)}</title>
 <link>{escape(i.link or "https://news.example/" + i.guid)}</link>
@@ -24,6 +24,7 @@ def rss(title: str, items: list[FeedItem]) -> bytes:
 <pubDate>{formatdate(i.published, usegmt=True)}</pubDate></item>"""
         for i in items
     )
+    ttl = f"<ttl>{ttl_minutes}</ttl>" if ttl_minutes is not None else ""
     return f"""<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0"><channel><title>{escape(title)}</title><link>https://news.example/</link>
-<description>test feed</description>{entries}</channel></rss>""".encode()
+<description>test feed</description>{ttl}{entries}</channel></rss>""".encode()

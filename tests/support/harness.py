@@ -72,7 +72,11 @@ class RunningBot:
         return messages[before:]
 
     async def poll(self) -> None:
-        """Run the scheduled poll job once, now, as the JobQueue would."""
+        """Run the scheduled poll job once, now, as the JobQueue would, and wait until the
+        checks it started (and the ones they started in turn) have finished."""
         assert self.app.job_queue is not None
         (job,) = self.app.job_queue.get_jobs_by_name("poll-feeds")
         await job.run(self.app)
+        services = self.app.bot_data.services
+        assert services is not None
+        await services.feeds.wait_idle()

@@ -99,3 +99,64 @@ def test_run_without_token_is_a_clear_error(
     monkeypatch.delenv("BOT_TOKEN", raising=False)
     assert main(["run", "--config", str(EXAMPLE)]) == 1
     assert "BOT_TOKEN is not set" in capsys.readouterr().err
+
+
+def test_polling_section_is_read_and_checked(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "[polling]\nallow_private_networks = true\nallowed_hosts = ['Feeds.Local']\n"
+        "concurrency = 4\nmax_backoff = 3600\npush_limit = 7\n",
+    )
+    polling = load_config(path, environ={}).polling
+    assert polling.allow_private_networks and polling.allowed_hosts == ("feeds.local",)
+    assert (polling.concurrency, polling.max_backoff, polling.push_limit) == (4, 3600, 7)
+    assert (polling.max_bytes, polling.alert_after) == (10 * 1024 * 1024, 5)  # defaults
+    bad = write(
+        tmp_path,
+        "[polling]\nconcurrency = 0\nallow_private_networks = 'yes'\nmax_bytes = true\n"
+        "allowed_hosts = [1]\nretries = 3\n",
+    )
+    with pytest.raises(ConfigError) as raised:
+        load_config(bad, environ={})
+    problems = "\n".join(raised.value.problems)
+    for expected in (
+        "[polling]: unknown key 'retries'",
+        "[polling] concurrency: an integer from 1 to 256",
+        "[polling] max_bytes: an integer",
+        "[polling] allow_private_networks: true or false",
+        "[polling] allowed_hosts: a list of host names",
+    ):
+        assert expected in problems
+
+
+def test_the_same_feed_twice_is_reported(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "[[feeds]]\nurl = 'https://news.example/rss/'\n"
+        "[[feeds]]\nurl = 'HTTPS://News.Example:443/rss#top'\n"
+        "[[feeds]]\nurl = 'https://news.example/rss?page=2'\n"
+        "[[feeds]]\nurl = 'http://news.example:99999/rss'\n",
+    )
+    with pytest.raises(ConfigError) as raised:
+        load_config(path, environ={})
+    assert raised.value.problems == [
+        "[[feeds]] #2: 'HTTPS://News.Example:443/rss#top' is the same feed as "
+        "'https://news.example/rss/'",
+        "[[feeds]] #4: url must be an http(s) URL, got 'http://news.example:99999/rss'",
+    ]
+
+
+def test_check_config_warns_of_an_empty_config_and_no_admins(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["check-config", str(write(tmp_path, ""))]) == 0
+    err = capsys.readouterr().err
+    assert "warning: the configuration has no topics and no feeds" in err
+    assert "warning: [bot] admins is empty" in err
+    assert (
+        main(
+            ["check-config", str(write(tmp_path, "[bot]\nadmins = [1]\n[[topics]]\nslug = 'a'\n"))]
+        )
+        == 0
+    )
+    assert "warning: the configuration" not in capsys.readouterr().err

@@ -1,0 +1,42 @@
+"""Telling the admins about a feed that keeps failing, came back, or is gone."""
+
+from __future__ import annotations
+
+import html
+import logging
+from collections.abc import Iterable
+
+from telegram import Bot
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+
+from bot.i18n import t
+from storage import Feed
+
+log = logging.getLogger(__name__)
+
+
+class AdminAlerts:
+    """Sends one message per admin; a failure to reach one admin does not stop the others."""
+
+    def __init__(self, bot: Bot, admins: Iterable[int], language: str) -> None:
+        self._bot = bot
+        self._admins = sorted(admins)
+        self._language = language
+
+    async def __call__(self, kind: str, feed: Feed, reason: str) -> None:
+        text = t(
+            self._language,
+            f"alert_{kind}",
+            id=feed.id,
+            title=html.escape(feed.title or feed.url, quote=False),
+            url=html.escape(feed.url, quote=False),
+            reason=html.escape(reason, quote=False),
+        )
+        for admin in self._admins:
+            try:
+                await self._bot.send_message(
+                    admin, text, parse_mode=ParseMode.HTML, disable_web_page_preview=True
+                )
+            except TelegramError as exc:
+                log.warning("alert to admin %s about feed %s failed: %s", admin, feed.id, exc)

@@ -1,0 +1,134 @@
+"""kill -9 of `newsbot run` while a check stores and queues 300 items: nothing lost, nothing
+queued twice. The bot runs as a real process against the fake Bot API and a feed server."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO_ROOT
+from tests.support.fake_bot_api import FakeBotApi
+from tests.support.feed_server import FeedServer
+from tests.support.feeds import FeedItem, rss
+
+ADMIN, USER = 100, 200
+NEW_ITEMS = 300
+
+
+def wait_until(
+    check: Callable[[], bool], what: str, timeout: float = 60.0, pause: float = 0.02
+) -> None:
+    """Poll a condition on another process's state, failing after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    idle = threading.Event()
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not within {timeout} s: {what}")
+        idle.wait(pause)
+
+
+def query(db: Path, sql: str) -> int:
+    if not db.exists():
+        return -1
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as conn:
+        row = conn.execute(sql).fetchone()
+    return int(row[0]) if row and row[0] is not None else 0
+
+
+@contextmanager
+def newsbot(config: Path, api: FakeBotApi) -> Iterator[subprocess.Popen[bytes]]:
+    calls_before = api.calls.count("getUpdates")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "run", "--config", str(config)],
+        cwd=REPO_ROOT,
+        env={**os.environ, "BOT_TOKEN": api.token},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_until(lambda: api.calls.count("getUpdates") > calls_before, "bot polling Telegram")
+        yield process
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait(timeout=30)
+
+
+def command(api: FakeBotApi, text: str, user: int) -> str:
+    """Send a command and return the bot's first answer to it."""
+    before = len(api.messages_to(user))
+    api.send_command(text, user_id=user)
+    wait_until(lambda: len(api.messages_to(user)) > before, f"an answer to {text}")
+    return api.messages_to(user)[before].text
+
+
+@pytest.mark.parametrize("kill_when", ["feed fetched", "items visible", "first card delivered"])
+def test_kill_9_while_storing_and_queueing_loses_and_doubles_nothing(
+    tmp_path: Path, kill_when: str
+) -> None:
+    api = FakeBotApi().start()
+    feeds = FeedServer().start()
+    db = tmp_path / "bot.db"
+    try:
+        feeds.put("/wire.xml", rss("Wire", [FeedItem("old", "Старое", "текст")]))
+        config = tmp_path / "config.toml"
+        config.write_text(
+            f"""[bot]
+admins = [{ADMIN}]
+database = "{db}"
+api_base_url = "{api.base_url}"
+poll_interval = 3600
+
+[polling]
+allow_private_networks = true
+push_limit = 1000
+
+[[topics]]
+slug = "asia"
+name_ru = "Азия"
+name_en = "Asia"
+
+[[feeds]]
+url = "{feeds.url("/wire.xml")}"
+topics = ["asia"]
+""",
+            encoding="utf-8",
+        )
+        with newsbot(config, api) as process:
+            assert "Готово" in command(api, "/subscribe asia", USER)
+            wait_until(lambda: query(db, "SELECT primed FROM feeds") == 1, "the first check")
+            fresh = [FeedItem(f"n{n}", f"Новость {n}", f"Текст новости {n}.") for n in range(300)]
+            feeds.put("/wire.xml", rss("Wire", [*fresh, FeedItem("old", "Старое", "текст")]))
+            served = len(feeds.statuses("/wire.xml"))
+            api.send_command("/refresh 1", user_id=ADMIN)
+            if kill_when == "feed fetched":  # while reading the new entries
+                wait_until(lambda: len(feeds.statuses("/wire.xml")) > served, "the fetch")
+            elif kill_when == "items visible":  # as soon as any new item is committed
+                wait_until(
+                    lambda: query(db, "SELECT count(*) FROM items") > 1, "items", pause=0.002
+                )
+            else:
+                wait_until(lambda: len(api.messages_to(USER)) > 1, "a card")
+            process.send_signal(signal.SIGKILL)
+            process.wait(timeout=30)
+
+        with newsbot(config, api):
+            answer = command(api, "/refresh 1", ADMIN)
+            assert answer.startswith("Проверил"), answer
+        queued = query(db, f"SELECT count(*) FROM outbox WHERE chat_id = {USER}")
+        distinct = query(db, f"SELECT count(DISTINCT item_id) FROM outbox WHERE chat_id = {USER}")
+        assert (queued, distinct) == (NEW_ITEMS, NEW_ITEMS)
+        assert query(db, "SELECT count(*) FROM items") == NEW_ITEMS + 1
+    finally:
+        feeds.stop()
+        api.stop()

@@ -1,0 +1,293 @@
+"""The poll cycle under faults: nothing stalls it, every failure is recorded and rescheduled.
+
+Real parts throughout: a local feed server, the guarded fetcher (private networks allowed,
+the server is on 127.0.0.1), a real SQLite file. Reading uses a light reader where the test
+is about volume, not about what the article reader finds.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from bot.feeds.fetch import Fetcher, FetchPolicy
+from bot.feeds.parse import Entry
+from bot.feeds.refresh import FeedService, PollSettings, backoff_delay
+from bot.reading import read_and_file
+from storage import Feed, ItemDraft, Storage, Topic, open_storage
+from tests.support.feed_server import FeedServer
+from tests.support.feeds import FeedItem, rss
+from tests.support.harness import Clock
+
+INTERVAL = 600
+
+
+def light_reader(
+    entry: Entry, page: str | None, topics: Sequence[Topic], feed_topic_ids: Sequence[int]
+) -> ItemDraft:
+    """Stores what the feed said, filed under the feed's topics: no article reading."""
+    return ItemDraft(
+        key=entry.key,
+        url=entry.url,
+        title=entry.title,
+        published_at=entry.published_at,
+        text=page or entry.content,
+        fingerprint=entry.fingerprint,
+        topic_ids=tuple(feed_topic_ids),
+    )
+
+
+@dataclass
+class Alerts:
+    sent: list[tuple[str, int, str]] = field(default_factory=list)
+
+    async def __call__(self, kind: str, feed: Feed, reason: str) -> None:
+        self.sent.append((kind, feed.id, reason))
+
+
+@dataclass
+class Rig:
+    server: FeedServer
+    storage: Storage
+    service: FeedService
+    clock: Clock
+    alerts: Alerts
+
+    async def follow(
+        self, path: str, *, fulltext: bool = False, topics: Sequence[int] = ()
+    ) -> Feed:
+        now = self.clock()
+        return await self.storage.add_feed(
+            self.server.url(path),
+            title=path,
+            interval_seconds=INTERVAL,
+            next_check_at=now,
+            now=now,
+            fulltext=fulltext,
+            topic_ids=topics,
+        )
+
+    async def feed(self, feed_id: int) -> Feed:
+        found = await self.storage.feed(feed_id)
+        assert found is not None
+        return found
+
+
+def make_rig(settings: PollSettings, reader=light_reader):  # type: ignore[no-untyped-def]
+    async def build(tmp_path: Path) -> AsyncIterator[Rig]:
+        server = FeedServer().start()
+        storage = await open_storage(tmp_path / "db.sqlite")
+        fetcher = Fetcher(
+            FetchPolicy(allow_private_networks=True, total_timeout=settings.check_deadline)
+        )
+        clock = Clock()
+        alerts = Alerts()
+        service = FeedService(
+            storage, fetcher, reader, clock, settings, alert=alerts, jitter=lambda: 0.5
+        )
+        try:
+            yield Rig(server, storage, service, clock, alerts)
+        finally:
+            await service.aclose()
+            await fetcher.aclose()
+            await storage.close()
+            server.stop()
+
+    return build
+
+
+@pytest.fixture
+async def rig(tmp_path: Path) -> AsyncIterator[Rig]:
+    settings = PollSettings(
+        interval=INTERVAL, concurrency=2, check_deadline=1.0, alert_after=3, push_limit=5
+    )
+    async for built in make_rig(settings)(tmp_path):
+        yield built
+
+
+def items(prefix: str, count: int) -> list[FeedItem]:
+    return [FeedItem(f"{prefix}{n}", f"{prefix} title {n}", f"text {n}") for n in range(count)]
+
+
+async def test_a_slow_feed_does_not_hold_up_the_others(rig: Rig) -> None:
+    """Concurrency 2: the drip takes one slot until its deadline; the other slot serves all
+    the fast feeds meanwhile, each taking the next due feed as soon as it is free."""
+    rig.server.put("/slow", rss("Slow", items("s", 3)), drip=0.05)
+    slow = await rig.follow("/slow")
+    fast = []
+    for n in range(6):
+        rig.server.put(f"/fast{n}", rss(f"Fast {n}", items(f"f{n}-", 2)))
+        fast.append(await rig.follow(f"/fast{n}"))
+    started = time.monotonic()
+    outcomes = await rig.service.poll_due()
+    elapsed = time.monotonic() - started
+    assert [o.feed_id for o in outcomes][-1] == slow.id  # the drip ended last...
+    assert {o.feed_id for o in outcomes[:-1]} == {f.id for f in fast}  # ...after all the others
+    assert all(o.error is None and o.new_items == 2 for o in outcomes[:-1])
+    assert outcomes[-1].error is not None and "timed out" in outcomes[-1].error
+    assert elapsed < 5.0  # the 1 s deadline cut it, not the ~30 s the drip would take
+    recorded = await rig.feed(slow.id)
+    assert recorded.error_count == 1 and recorded.next_check_at == rig.clock() + INTERVAL
+
+
+async def test_feeds_due_during_a_cycle_are_taken_without_waiting_for_a_tick(rig: Rig) -> None:
+    for n in range(5):
+        rig.server.put(f"/f{n}", rss("F", items(f"i{n}-", 1)))
+        await rig.follow(f"/f{n}")
+    await rig.service.start_due()
+    assert rig.service.running == 2  # the slots are full; three feeds wait for a free slot
+    await rig.service.wait_idle()
+    assert all(f.last_ok_at is not None for f in await rig.storage.feeds())
+
+
+async def test_failures_back_off_alert_once_and_recover_with_one_message(rig: Rig) -> None:
+    rig.server.put("/flaky", b"oops", status=500)
+    feed = await rig.follow("/flaky")
+    delays = []
+    for _ in range(4):
+        (outcome,) = await rig.service.poll_due()
+        assert outcome.error == "HTTP 500 Internal Server Error"
+        row = await rig.feed(feed.id)
+        delays.append(row.next_check_at - rig.clock())
+        rig.clock.advance(row.next_check_at - rig.clock())
+    assert delays == [INTERVAL, 2 * INTERVAL, 4 * INTERVAL, 8 * INTERVAL]
+    assert [(kind, feed_id) for kind, feed_id, _ in rig.alerts.sent] == [("failing", feed.id)]
+    assert "HTTP 500" in rig.alerts.sent[0][2]
+    assert (await rig.feed(feed.id)).enabled  # never disabled by errors alone
+
+    rig.server.put("/flaky", rss("Back", items("b", 1)))
+    (outcome,) = await rig.service.poll_due()
+    assert outcome.error is None
+    assert [kind for kind, _, _ in rig.alerts.sent] == ["failing", "back"]
+    recovered = await rig.feed(feed.id)
+    assert (recovered.error_count, recovered.alerted) == (0, False)
+
+
+async def test_backoff_is_capped_and_jittered() -> None:
+    assert backoff_delay(600, 0, 86_400, lambda: 0.5) == 600
+    assert backoff_delay(600, 3, 86_400, lambda: 0.0) == 600 * 8 * 0.75
+    assert backoff_delay(600, 3, 86_400, lambda: 1.0) == 600 * 8 * 1.25
+    assert backoff_delay(600, 50, 86_400, lambda: 1.0) == 86_400
+
+
+async def test_gone_feed_is_paused_and_admins_told(rig: Rig) -> None:
+    rig.server.put("/gone", b"", status=410)
+    feed = await rig.follow("/gone")
+    (outcome,) = await rig.service.poll_due()
+    assert outcome.error is not None and "410" in outcome.error
+    paused = await rig.feed(feed.id)
+    assert (paused.enabled, paused.paused_reason) == (False, "gone")
+    assert [(k, i) for k, i, _ in rig.alerts.sent] == [("gone", feed.id)]
+    rig.clock.advance(10 * 86_400)
+    assert await rig.service.poll_due() == []  # a paused feed is not checked again...
+    rig.server.put("/gone", rss("Alive", items("a", 1)))
+    again = await rig.service.check_now(feed.id)  # ...until an admin asks (/refresh)
+    assert again.error is None and again.new_items == 1
+    assert (await rig.feed(feed.id)).enabled
+
+
+@pytest.mark.parametrize(
+    ("status", "headers", "expected"),
+    [
+        (429, {"Retry-After": "7200"}, 7200),
+        (503, {"Retry-After": "5000"}, 5000),
+        (429, {"Retry-After": "999999"}, 86_400),  # bounded by max_backoff
+        (429, {}, INTERVAL),  # no hint: the ordinary backoff
+    ],
+)
+async def test_retry_after_sets_the_next_check(
+    rig: Rig, status: int, headers: dict[str, str], expected: float
+) -> None:
+    rig.server.put("/busy", b"", status=status, headers=headers)
+    feed = await rig.follow("/busy")
+    (outcome,) = await rig.service.poll_due()
+    assert outcome.error is not None and str(status) in outcome.error
+    assert (await rig.feed(feed.id)).next_check_at == rig.clock() + expected
+
+
+@pytest.mark.parametrize(
+    ("headers", "ttl", "expected"),
+    [
+        ({"Cache-Control": "max-age=7200"}, None, 7200),
+        ({"Cache-Control": "max-age=30"}, None, INTERVAL),  # never more often than configured
+        ({"Cache-Control": "max-age=999999"}, None, 6 * 3600),  # never rarer than max_interval
+        ({}, 120, 7200),  # RSS <ttl> is in minutes
+        ({}, None, INTERVAL),
+    ],
+)
+async def test_cache_hints_set_the_next_check(
+    rig: Rig, headers: dict[str, str], ttl: int | None, expected: float
+) -> None:
+    rig.server.put("/cached", rss("C", items("c", 1), ttl_minutes=ttl), headers=headers)
+    feed = await rig.follow("/cached")
+    (outcome,) = await rig.service.poll_due()
+    assert outcome.error is None
+    assert (await rig.feed(feed.id)).next_check_at == rig.clock() + expected
+
+
+async def test_a_flood_is_stored_whole_and_pushed_as_five_cards_and_one_more(rig: Rig) -> None:
+    topic = await rig.storage.sync_topic("all", "Все", "All", [])
+    await rig.storage.upsert_chat(1, type="private", language="ru", now=rig.clock())
+    await rig.storage.add_subscription(1, topic.id, now=rig.clock())
+    rig.server.put("/flood", rss("Flood", items("old", 1)))
+    feed = await rig.follow("/flood", topics=[topic.id])
+    await rig.service.poll_due()  # the first check primes: nothing pushed
+    rig.server.put("/flood", rss("Flood", items("new", 3000)))
+    rig.clock.advance(INTERVAL)
+    (outcome,) = await rig.service.poll_due()
+    assert (outcome.new_items, outcome.queued) == (3000, 6)
+    pending = await rig.storage.pending_outbox(rig.clock(), limit=100)
+    assert [p.more for p in pending] == [0, 0, 0, 0, 0, 2995]
+    assert await rig.storage.item_count(feed.id) == 3001
+
+
+async def test_an_item_link_with_a_bad_port_costs_only_its_page(rig: Rig) -> None:
+    """A full-text feed whose item links are unusable still stores its items."""
+    bad = [
+        FeedItem("p1", "Bad port", "teaser one", link="http://127.0.0.1:99999/x"),
+        FeedItem("p2", "Bad scheme", "teaser two", link="ftp://127.0.0.1/x"),
+    ]
+    rig.server.put("/pages", rss("Pages", bad))
+    feed = await rig.follow("/pages", fulltext=True)
+    (outcome,) = await rig.service.poll_due()
+    assert outcome.error is None and outcome.new_items == 2
+    assert (await rig.feed(feed.id)).error_count == 0
+
+
+async def test_an_unexpected_bug_is_recorded_and_the_feed_rescheduled(tmp_path: Path) -> None:
+    def broken_reader(*args: object) -> ItemDraft:
+        raise OverflowError("a bug in reading")
+
+    settings = PollSettings(interval=INTERVAL, check_deadline=2.0)
+    async for built in make_rig(settings, broken_reader)(tmp_path):
+        built.server.put("/f", rss("F", items("x", 1)))
+        feed = await built.follow("/f")
+        (outcome,) = await built.service.poll_due()
+        assert outcome.error == "internal error: OverflowError"
+        row = await built.feed(feed.id)
+        assert row.error_count == 1 and row.next_check_at == built.clock() + INTERVAL
+        assert await built.storage.item_count(feed.id) == 0
+
+
+async def test_unchanged_entries_are_not_read_again(tmp_path: Path) -> None:
+    """A check that finds nothing new costs no reading: only new or changed entries are read."""
+    read: list[str] = []
+
+    def counting_reader(
+        entry: Entry, page: str | None, topics: Sequence[Topic], ids: Sequence[int]
+    ) -> ItemDraft:
+        read.append(entry.key)
+        return read_and_file(entry, page, topics, ids)
+
+    async for built in make_rig(PollSettings(interval=INTERVAL), counting_reader)(tmp_path):
+        built.server.put("/f", rss("F", items("x", 3)), etag=False)
+        await built.follow("/f")
+        await built.service.poll_due()
+        assert len(read) == 3
+        built.clock.advance(INTERVAL)
+        (outcome,) = await built.service.poll_due()  # the same feed, served again: no 304
+        assert (outcome.new_items, outcome.updated, len(read)) == (0, 0, 3)
