@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from html.parser import HTMLParser
 
+import trafilatura  # a hard dependency: an install without it fails at start-up, not later
 from razdel import sentenize
 
 from bot.articles import resources
@@ -167,8 +168,6 @@ def html_to_text(html_text: str) -> str:
     """Whole pages go through trafilatura (boilerplate removal); fragments through our parser."""
     if _FULL_PAGE_RE.search(html_text):
         try:
-            import trafilatura
-
             extracted = trafilatura.extract(
                 html_text, include_comments=False, include_tables=False, favor_precision=True
             )

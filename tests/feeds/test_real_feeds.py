@@ -1,4 +1,5 @@
-"""The real-feeds corpus through parse -> key -> clean: identity, clean text, encodings, speed.
+"""The real-feeds corpus through parse -> key -> clean -> store: identity, clean text,
+encodings, speed.
 
 The expected number of distinct articles per file was decided by reading each file (see
 corpora/real-feeds/provenance.md): the table says why where it differs from the item count.
@@ -17,6 +18,8 @@ import pytest
 
 from bot.feeds.clean import clean_text
 from bot.feeds.parse import ParsedFeed, parse_feed
+from bot.reading import read_and_file, same_story
+from storage import FeedCheck, open_storage
 from tests.conftest import shared_file
 
 # file number -> (distinct articles, ads skipped, why)
@@ -181,3 +184,36 @@ def test_ingest_speed_is_reported(capsys: pytest.CaptureFixture[str]) -> None:
 
 if __name__ == "__main__":
     print(report(*measure()))
+
+
+async def test_every_real_feed_stores_one_item_per_article(tmp_path: Path) -> None:
+    """parse -> key -> clean -> store: the database holds exactly the distinct articles, and a
+    second check of the same bytes stores and updates nothing."""
+    storage = await open_storage(tmp_path / "corpus.db")
+    try:
+        for path in _files():
+            number = path.name[:2]
+            feed = await storage.add_feed(
+                f"https://corpus.example/{path.name}",
+                title=path.name,
+                interval_seconds=900,
+                next_check_at=0,
+                now=0,
+            )
+            parsed = parse_feed(path.read_bytes())
+            drafts = [read_and_file(e, None, [], []) for e in parsed.entries]
+            for _round in range(2):
+                outcome = await storage.store_items(
+                    feed.id,
+                    drafts,
+                    now=1.0,
+                    check=FeedCheck(next_check_at=900.0),
+                    queue=True,
+                    push_limit=20,
+                    same_story=same_story,
+                )
+                if _round == 1:
+                    assert (outcome.new, outcome.updated) == (0, 0), path.name
+            assert await storage.item_count(feed.id) == EXPECTED[number][0], path.name
+    finally:
+        await storage.close()
