@@ -298,6 +298,9 @@ def _parse_feeds(raw: Any, known_topics: set[str], problems: list[str]) -> list[
         if not isinstance(url, str) or not is_http_url(url.strip()):
             problems.append(f"{where}: url must be an http(s) URL, got {url!r}")
             continue
+        if "@" in urlsplit(url.strip()).netloc:
+            problems.append(f"{where}: url must not carry a user name or password")
+            continue
         topics = _string_list(entry.get("topics", []))
         if topics is None:
             problems.append(f"{where}: topics must be a list of topic slugs")

@@ -92,7 +92,7 @@ class FeedService:
         self._idle = asyncio.Event()
         self._idle.set()
         self._closing = False
-        self._finished: list[RefreshOutcome] = []
+        self._collected: list[RefreshOutcome] | None = None  # outcomes, while poll_due waits
         self._refills: set[asyncio.Task[None]] = set()
 
     # --- the poll cycle -----------------------------------------------------------------
@@ -118,8 +118,12 @@ class FeedService:
 
     def _done(self, feed_id: int, task: asyncio.Task[RefreshOutcome]) -> None:
         self._running.pop(feed_id, None)
-        if not task.cancelled() and task.exception() is None:
-            self._finished.append(task.result())
+        if not task.cancelled():
+            error = task.exception()
+            if error is not None:  # refresh records every failure; this is a bug in that
+                log.error("check of feed %s crashed", feed_id, exc_info=error)
+            elif self._collected is not None:
+                self._collected.append(task.result())
         if not self._closing:
             # The freed slot takes the next due feed now, not at the next tick.
             refill = asyncio.create_task(self._refill())
@@ -143,11 +147,14 @@ class FeedService:
 
     async def poll_due(self) -> list[RefreshOutcome]:
         """Check everything due now and wait for it (tests, benchmarks, `newsbot` tools)."""
-        self._finished = []
-        await self.start_due()
-        await self.wait_idle()
-        finished, self._finished = self._finished, []
-        return finished
+        collected: list[RefreshOutcome] = []
+        self._collected = collected
+        try:
+            await self.start_due()
+            await self.wait_idle()
+        finally:
+            self._collected = None
+        return collected
 
     async def check_now(self, feed_id: int) -> RefreshOutcome:
         """Check one feed at once (an admin asked), resuming it if paused; a check already

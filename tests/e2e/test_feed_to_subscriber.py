@@ -80,3 +80,26 @@ async def test_not_modified_feed_stores_nothing(running_bot: RunningBot) -> None
     assert await bot.storage.outbox_counts() == {}
     (feed,) = await bot.storage.feeds()
     assert feed.last_error is None and feed.next_check_at == bot.clock.now + 600
+
+
+async def test_a_flood_arrives_as_twenty_cards_and_one_and_n_more(running_bot: RunningBot) -> None:
+    bot = running_bot
+    bot.feeds.put("/flood.xml", rss("Поток", OLD_ITEMS))
+    await bot.say(f"/addfeed {bot.feeds.url('/flood.xml')} central-asia", user=ADMIN, replies=2)
+    await bot.say("/subscribe central-asia", user=USER)
+    flood = [FeedItem(f"f{n}", f"Новость {n}", f"Текст {n}.") for n in range(25)]
+    bot.feeds.put("/flood.xml", rss("Поток", [*flood, *OLD_ITEMS]))
+    bot.clock.advance(601)
+    before = len(bot.api.messages_to(USER))
+    await bot.poll()
+    received = (await bot.api.wait_for_messages(USER, before + 21))[before:]
+    assert [m.text.splitlines()[0] for m in received[:20]] == [
+        f"<b>Новость {n}</b>" for n in range(20)
+    ]
+    assert received[20].text == "…и ещё 5 новых записей из <b>Поток</b>. Самые свежие: /latest"
+
+    async def all_sent() -> bool:
+        return await bot.storage.outbox_counts() == {"sent": 21}
+
+    await eventually(all_sent)
+    assert len(bot.api.messages_to(USER)) == before + 21

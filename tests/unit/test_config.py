@@ -135,7 +135,8 @@ def test_the_same_feed_twice_is_reported(tmp_path: Path) -> None:
         "[[feeds]]\nurl = 'https://news.example/rss/'\n"
         "[[feeds]]\nurl = 'HTTPS://News.Example:443/rss#top'\n"
         "[[feeds]]\nurl = 'https://news.example/rss?page=2'\n"
-        "[[feeds]]\nurl = 'http://news.example:99999/rss'\n",
+        "[[feeds]]\nurl = 'http://news.example:99999/rss'\n"
+        "[[feeds]]\nurl = 'https://user:secret@news.example/private'\n",
     )
     with pytest.raises(ConfigError) as raised:
         load_config(path, environ={})
@@ -143,6 +144,7 @@ def test_the_same_feed_twice_is_reported(tmp_path: Path) -> None:
         "[[feeds]] #2: 'HTTPS://News.Example:443/rss#top' is the same feed as "
         "'https://news.example/rss/'",
         "[[feeds]] #4: url must be an http(s) URL, got 'http://news.example:99999/rss'",
+        "[[feeds]] #5: url must not carry a user name or password",
     ]
 
 

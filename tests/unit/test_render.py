@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.delivery.render import Card, cut_text, render_html, render_text
+from bot.delivery.render import Card, cut_text, more_items_message, render_html, render_text
+from storage import Item
 from tests.support.telegram_html import telegram_html_problems
 
 HOSTILE = [
@@ -74,3 +75,41 @@ def test_plain_text_card() -> None:
     card = Card("T <b>", "S", None, "https://e.x", "Sum.", documents=("Doc",))
     text = render_text(card, "en", "UTC")
     assert text == "T <b>\nS\n\nSum.\n\nDocuments signed: 1\n1. Doc\n\nhttps://e.x"
+
+
+def test_a_story_carried_by_other_feeds_names_them() -> None:
+    card = Card(
+        "Заголовок",
+        "Лента",
+        None,
+        None,
+        "Суть.",
+        other_sources=("Wire <B>", "ТАСС", "Third", "Fourth", "Fifth", "Sixth"),
+    )
+    (message,) = render_html(card, "ru", "UTC")
+    assert message.endswith("<i>Также в: Wire &lt;B&gt;, ТАСС, Third, Fourth, Fifth</i>")
+    assert telegram_html_problems(message) == []
+
+
+def test_the_and_n_more_message_names_the_feed_escaped() -> None:
+    item = Item(
+        id=1,
+        feed_id=1,
+        feed_title="Flood & <Co>",
+        key="k",
+        url=None,
+        title="t",
+        published_at=None,
+        fetched_at=0.0,
+        lang="ru",
+        text="",
+        summary="",
+        documents=[],
+        entities={},
+        is_summit=False,
+    )
+    message = more_items_message(item, 2995, "en")
+    assert message == (
+        "…and 2995 more new items from <b>Flood &amp; &lt;Co&gt;</b>. The newest: /latest"
+    )
+    assert telegram_html_problems(message) == []
