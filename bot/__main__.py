@@ -1,4 +1,5 @@
-"""Command line: `newsbot run | check-config | preview` (also `python -m bot`)."""
+"""Command line: `newsbot run | check-config | preview | import-opml | export-opml`
+(also `python -m bot`)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,18 @@ def main(argv: list[str] | None = None) -> int:
     preview.add_argument("--lang", default="ru", choices=["ru", "en"], help="card language")
     preview.add_argument("--limit", type=int, default=10, help="at most this many cards")
     preview.add_argument("--json", action="store_true", help="print items as JSON")
+    import_cmd = commands.add_parser("import-opml", help="follow the feeds of an OPML file")
+    import_cmd.add_argument("file", help="an .opml file exported by a feed reader")
+    import_cmd.add_argument(
+        "--config", default="config.toml", help="TOML file (default: config.toml)"
+    )
+    export_cmd = commands.add_parser(
+        "export-opml", help="write every followed feed as OPML (to stdout without FILE)"
+    )
+    export_cmd.add_argument("file", nargs="?", help="the .opml file to write")
+    export_cmd.add_argument(
+        "--config", default="config.toml", help="TOML file (default: config.toml)"
+    )
     args = parser.parse_args(argv)
 
     if args.command == "check-config":
@@ -32,6 +45,14 @@ def main(argv: list[str] | None = None) -> int:
         from bot.preview import preview_source
 
         return preview_source(args.source, lang=args.lang, limit=args.limit, as_json=args.json)
+    if args.command == "import-opml":
+        from bot.opml_cli import import_opml
+
+        return import_opml(args.config, args.file)
+    if args.command == "export-opml":
+        from bot.opml_cli import export_opml
+
+        return export_opml(args.config, args.file)
     return run_bot(args.config)
 
 

@@ -10,7 +10,15 @@ from typing import Any
 
 from telegram import Update
 from telegram.constants import ParseMode
-from telegram.ext import Application, ApplicationBuilder, CommandHandler, ContextTypes, Defaults
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CommandHandler,
+    ContextTypes,
+    Defaults,
+    MessageHandler,
+    filters,
+)
 
 from bot.config import Config
 from bot.context import BotData, NewsApplication, NewsContext, Services
@@ -21,7 +29,7 @@ from bot.feeds.refresh import EntryReader, FeedService, PollSettings
 from bot.feeds.sync import sync_config
 from bot.jobs import housekeeping, poll_feeds
 from bot.reading import read_and_file, same_story
-from handlers import admin, news, start, subscriptions
+from handlers import admin, news, opml, start, subscriptions
 from handlers.errors import on_error
 from storage import Storage, open_storage
 
@@ -50,6 +58,8 @@ def build_application(
     )
     if config.api_base_url:
         builder = builder.base_url(config.api_base_url)
+        if config.api_base_url.endswith("/bot"):  # files come from the same server's /file/bot
+            builder = builder.base_file_url(config.api_base_url[: -len("bot")] + "file/bot")
     app: NewsApplication = builder.build()  # type: ignore[assignment]
     tasks: list[asyncio.Task[Any]] = []
 
@@ -105,6 +115,14 @@ def build_application(
     app.add_handler(CommandHandler("feeds", admin.feeds))
     app.add_handler(CommandHandler("feed", admin.feed))
     app.add_handler(CommandHandler("refresh", admin.refresh, block=False))
+    # OPML: /export sends every feed as a file; an .opml file sent in a private chat is
+    # imported (its feeds are checked by the poll job, not during the import).
+    app.add_handler(CommandHandler("export", opml.export))
+    app.add_handler(
+        MessageHandler(
+            filters.ChatType.PRIVATE & filters.Document.ALL, opml.import_document, block=False
+        )
+    )
     # One error handler for everything a handler did not expect.
     app.add_error_handler(on_error)
 

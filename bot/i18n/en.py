@@ -23,7 +23,9 @@ MESSAGES: dict[str, str] = {
         "/removefeed &lt;url|id&gt; — remove a feed\n"
         "/feeds — feeds and their health\n"
         "/feed &lt;id&gt; — one feed in detail\n"
-        "/refresh &lt;id&gt; — check a feed now"
+        "/refresh &lt;id&gt; — check a feed now\n"
+        "/export — all feeds as an OPML file\n"
+        "Send me an .opml file to follow its feeds"
     ),
     "topics_header": "<b>Topics</b>",
     "topics_empty": "There are no topics yet.",
@@ -75,5 +77,10 @@ MESSAGES: dict[str, str] = {
     "alert_gone": "⏸ Feed #{id} <b>{title}</b> is gone ({reason}); I stopped checking it.\n{url}\nCheck again: /refresh {id} · remove: /removefeed {id}",
     "more_items": "…and {count} more new items from <b>{source}</b>. The newest: /latest",
     "also_in": "Also in: {sources}",
+    "opml_imported": "Imported {name}: {added} feeds added, {existing} already followed, {skipped} skipped (not http(s) addresses). Unknown categories: {unknown}. New feeds are checked within minutes; their current items are stored, not sent.",
+    "opml_failed": "Could not import {name}: {reason}",
+    "opml_not_admin": "Only the bot's admins can import feeds from a file.",
+    "opml_exported": "{count} feeds as OPML: any feed reader can import this file.",
+    "export_empty": "There are no feeds to export. Add one: /addfeed &lt;url&gt;",
     "internal_error": "Something went wrong on our side. Please try again later.",
 }
