@@ -22,6 +22,7 @@ from storage import Feed, ItemDraft, Storage, Topic, open_storage
 from tests.support.feed_server import FeedServer
 from tests.support.feeds import FeedItem, rss
 from tests.support.harness import Clock
+from tests.support.hostile_server import ConnectLog
 
 INTERVAL = 600
 
@@ -291,3 +292,52 @@ async def test_unchanged_entries_are_not_read_again(tmp_path: Path) -> None:
         built.clock.advance(INTERVAL)
         (outcome,) = await built.service.poll_due()  # the same feed, served again: no 304
         assert (outcome.new_items, outcome.updated, len(read)) == (0, 0, 3)
+
+
+async def test_a_full_text_feed_cannot_make_the_bot_read_internal_pages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Item links to loopback, to cloud metadata, or to a public name that redirects inside
+    are refused before connecting; the items keep the feed's own teaser text."""
+    server = FeedServer().start()
+    port = server.url("/").split(":")[-1].rstrip("/")
+
+    async def resolve(host: str, port: int) -> list[str]:
+        # "feeds.test" stands for a public feed host; everything else resolves as it would.
+        return ["127.0.0.1"] if host in ("feeds.test", "localhost") else ["203.0.113.9"]
+
+    storage = await open_storage(tmp_path / "db.sqlite")
+    fetcher = Fetcher(FetchPolicy(allowed_hosts=frozenset({"feeds.test"})), resolver=resolve)
+    service = FeedService(storage, fetcher, light_reader, Clock(), PollSettings())
+    connects = ConnectLog(monkeypatch)
+    try:
+        server.put("/secret", b"<html><body><p>SECRET internal page</p></body></html>")
+        server.put("/hop", b"", status=302, headers={"Location": f"http://127.0.0.1:{port}/secret"})
+        links = [
+            f"http://127.0.0.1:{port}/secret",
+            f"http://localhost:{port}/secret",
+            f"http://2130706433:{port}/secret",
+            f"http://feeds.test:{port}/hop",
+            "http://169.254.169.254/latest/meta-data/",
+            f"http://user:pass@feeds.test:{port}/secret",
+        ]
+        teasers = [
+            FeedItem(f"t{n}", f"Item {n}", f"teaser {n}", link=u) for n, u in enumerate(links)
+        ]
+        server.put("/rss", rss("Wire", teasers))
+        feed_url = f"http://feeds.test:{port}/rss"
+        await storage.add_feed(
+            feed_url, title="Wire", interval_seconds=600, next_check_at=0, now=0, fulltext=True
+        )
+        (outcome,) = await service.poll_due()
+        assert outcome.error is None and outcome.new_items == len(links)
+        stored = await storage.latest_items(limit=10)
+        assert sorted(i.text for i in stored) == [f"teaser {n}" for n in range(len(links))]
+        assert server.statuses("/secret") == []  # never reached, by any spelling or hop
+        assert server.statuses("/hop") == [302]  # the allowed host was asked, its redirect refused
+        assert "169.254.169.254" not in connects.hosts() and "203.0.113.9" not in connects.hosts()
+    finally:
+        await service.aclose()
+        await fetcher.aclose()
+        await storage.close()
+        server.stop()
