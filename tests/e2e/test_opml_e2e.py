@@ -9,8 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import build_application
-from bot.config import Config, PollingConfig, TopicConfig
 from bot.i18n import t
 from bot.opml import OpmlFeed, build_opml, parse_opml
 from bot.opml_cli import export_opml, import_opml
@@ -18,50 +16,20 @@ from storage import open_storage
 from tests.conftest import DATA_DIR
 from tests.support.fake_bot_api import SentMessage
 from tests.support.fake_bot_files import FakeBotFiles
-from tests.support.feed_server import FeedServer
 from tests.support.feeds import FeedItem, rss
-from tests.support.harness import Clock, RunningBot
+from tests.support.harness import ADMIN, USER, RunningBot, running_bot_against
 
 OPML = DATA_DIR / "opml"
-ADMIN = 100
-USER = 200
 
 
 @pytest.fixture
 async def files_bot(tmp_path: Path) -> AsyncIterator[RunningBot]:
     """The real Application against a fake Bot API that also handles files."""
     api = FakeBotFiles()
-    api.start()
-    feeds = FeedServer().start()
-    storage = await open_storage(tmp_path / "newsbot.db")
-    clock = Clock()
-    config = Config(
-        admins=frozenset({ADMIN}),
-        database=tmp_path / "newsbot.db",
-        poll_interval=600,
-        language="ru",
-        timezone="Europe/Moscow",
-        api_base_url=api.base_url,
-        token=api.token,
-        topics=(
-            TopicConfig("central-asia", "Центральная Азия", "Central Asia", ("Казахстан",)),
-            TopicConfig("sport", "Спорт", "Sport", ("футбол",)),
-        ),
-        # The feed server runs on 127.0.0.1, which the fetcher refuses unless told otherwise.
-        polling=PollingConfig(allow_private_networks=True),
-    )
-    app = build_application(config, storage=storage, clock=clock, poll_tick=3600)
-    # Downloads must reach the fake server too, never api.telegram.org.
-    assert app.bot.base_file_url == api.file_base_url + api.token
-    bot = RunningBot(app, api, feeds, storage, clock)
-    await bot.start()
-    try:
+    async with running_bot_against(api, tmp_path) as bot:
+        # Downloads must reach the fake server too, never api.telegram.org.
+        assert bot.app.bot.base_file_url == api.file_base_url + api.token
         yield bot
-    finally:
-        await bot.stop()
-        await storage.close()
-        feeds.stop()
-        api.stop()
 
 
 def api_of(bot: RunningBot) -> FakeBotFiles:

@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from bot.app import build_application
+from bot.config import Config, PollingConfig, TopicConfig
 from bot.context import NewsApplication
-from storage import Storage
+from storage import Storage, open_storage
 from tests.support.fake_bot_api import FakeBotApi, SentMessage
 from tests.support.feed_server import FeedServer
+
+ADMIN = 100
+USER = 200
 
 
 @dataclass
@@ -80,3 +87,44 @@ class RunningBot:
         services = self.app.bot_data.services
         assert services is not None
         await services.feeds.wait_idle()
+
+
+def e2e_config(api: FakeBotApi, tmp_path: Path) -> Config:
+    """The configuration the end-to-end tests run under: one admin, two topics."""
+    return Config(
+        admins=frozenset({ADMIN}),
+        database=tmp_path / "newsbot.db",
+        poll_interval=600,
+        language="ru",
+        timezone="Europe/Moscow",
+        api_base_url=api.base_url,
+        token=api.token,
+        topics=(
+            TopicConfig("central-asia", "Центральная Азия", "Central Asia", ("Казахстан",)),
+            TopicConfig("sport", "Спорт", "Sport", ("футбол",)),
+        ),
+        # The feed server runs on 127.0.0.1, which the fetcher refuses unless told otherwise.
+        polling=PollingConfig(allow_private_networks=True, check_timeout=5),
+    )
+
+
+@asynccontextmanager
+async def running_bot_against(api: FakeBotApi, tmp_path: Path) -> AsyncIterator[RunningBot]:
+    """The real Application against `api` (started here) and a feed server, both local."""
+    api.start()
+    feeds = FeedServer().start()
+    storage = await open_storage(tmp_path / "newsbot.db")
+    clock = Clock()
+    # The poll job's own timer is set far out: tests run it explicitly with `poll()`.
+    app = build_application(
+        e2e_config(api, tmp_path), storage=storage, clock=clock, poll_tick=3600
+    )
+    bot = RunningBot(app, api, feeds, storage, clock)
+    await bot.start()
+    try:
+        yield bot
+    finally:
+        await bot.stop()
+        await storage.close()
+        feeds.stop()
+        api.stop()
