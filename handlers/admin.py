@@ -88,6 +88,20 @@ async def _feed_argument(context: NewsContext, ref: str) -> Feed | None:
     return await _followed(context, ref) if is_http_url(ref) else None
 
 
+async def _the_feed_named(
+    update: Update, context: NewsContext, lang: str, usage_key: str
+) -> Feed | None:
+    """The one feed the command's argument names; otherwise the usage or "no such feed"."""
+    args = context.args or []
+    if len(args) != 1:
+        await reply(update, t(lang, usage_key))
+        return None
+    found = await _feed_argument(context, args[0])
+    if found is None:
+        await reply(update, t(lang, "feed_not_found", ref=e(args[0])))
+    return found
+
+
 def _health(feed: Feed, lang: str, tz: str) -> str:
     """One line a glance can read: state, number, title, and what is wrong if anything."""
     title = e(cut_text(feed.title or feed.url, TITLE_IN_LISTS))
@@ -126,11 +140,8 @@ async def feeds(update: Update, context: NewsContext) -> None:
 async def feed(update: Update, context: NewsContext) -> None:
     """Everything about one feed: address, topics, schedule, the last error."""
     lang = lang_of(update, context)
-    args = context.args or []
-    found = await _feed_argument(context, args[0]) if len(args) == 1 else None
+    found = await _the_feed_named(update, context, lang, "usage_feed")
     if found is None:
-        key = "usage_feed" if len(args) != 1 else "feed_not_found"
-        await reply(update, t(lang, key, ref=e(args[0] if args else "")))
         return
     topics = {tp.id: tp.slug for tp in await context.storage.topics()}
     tz = context.config.timezone
@@ -162,11 +173,8 @@ async def feed(update: Update, context: NewsContext) -> None:
 async def refresh(update: Update, context: NewsContext) -> None:
     """Check a feed now (resuming it if it was paused) and say what came of it."""
     lang = lang_of(update, context)
-    args = context.args or []
-    found = await _feed_argument(context, args[0]) if len(args) == 1 else None
+    found = await _the_feed_named(update, context, lang, "usage_refresh")
     if found is None:
-        key = "usage_refresh" if len(args) != 1 else "feed_not_found"
-        await reply(update, t(lang, key, ref=e(args[0] if args else "")))
         return
     outcome = await context.feeds.check_now(found.id)
     title = e(cut_text(found.title or found.url, TITLE_IN_LISTS))
