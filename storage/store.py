@@ -478,10 +478,12 @@ class Storage:
         return _item(row) if row else None
 
     async def latest_items(self, topic_id: int | None = None, limit: int = 3) -> list[Item]:
-        """The newest stored items, by publication date where known, else by arrival."""
+        """The newest stories, by publication date where known, else by arrival: one item
+        per story (its first), whose card names the other feeds that carried it."""
+        where = "WHERE i.story_id = i.id"
         if topic_id is None:
-            return await self._newest("", [], limit)
-        where = "WHERE i.id IN (SELECT item_id FROM item_topics WHERE topic_id = ?)"
+            return await self._newest(where, [], limit)
+        where += " AND i.id IN (SELECT item_id FROM item_topics WHERE topic_id = ?)"
         return await self._newest(where, [topic_id], limit)
 
     async def latest_summit(self) -> Item | None:

@@ -103,3 +103,38 @@ async def test_a_flood_arrives_as_twenty_cards_and_one_and_n_more(running_bot: R
 
     await eventually(all_sent)
     assert len(bot.api.messages_to(USER)) == before + 21
+
+
+STORY = (
+    "Президенты Казахстана и Таджикистана провели переговоры в Астане и подписали девять "
+    "документов о сотрудничестве в энергетике, транспорте, торговле и водных ресурсах. "
+    "Стороны договорились увеличить товарооборот до двух миллиардов долларов."
+)
+
+
+async def test_one_story_from_two_feeds_reaches_a_subscriber_once(running_bot: RunningBot) -> None:
+    bot = running_bot
+    for path, title in (("/a.xml", "Лента А"), ("/b.xml", "Лента Б")):
+        bot.feeds.put(path, rss(title, OLD_ITEMS))
+        await bot.say(f"/addfeed {bot.feeds.url(path)} central-asia", user=ADMIN, replies=2)
+    await bot.say("/subscribe central-asia", user=USER)
+    bot.feeds.put(
+        "/a.xml", rss("Лента А", [FeedItem("a-1", "Токаев и Рахмон провели переговоры", STORY)])
+    )
+    bot.feeds.put(
+        "/b.xml",
+        rss("Лента Б", [FeedItem("b-7", "Токаев и Рахмон провели переговоры в Астане", STORY)]),
+    )
+    bot.clock.advance(601)
+    before = len(bot.api.messages_to(USER))
+    await bot.poll()
+
+    async def settled() -> bool:
+        return await bot.storage.outbox_counts() == {"sent": 1}
+
+    await eventually(settled)
+    (card,) = bot.api.messages_to(USER)[before:]
+    assert "Токаев и Рахмон провели переговоры" in card.text
+    latest = await bot.say("/latest", user=USER, replies=3)
+    assert "Также в: Лента" in latest[0].text  # the story once, naming the other feed
+    assert "Токаев и Рахмон" not in latest[1].text + latest[2].text

@@ -341,3 +341,20 @@ async def test_a_full_text_feed_cannot_make_the_bot_read_internal_pages(
         await fetcher.aclose()
         await storage.close()
         server.stop()
+
+
+async def test_a_rewritten_item_is_updated_in_place_and_not_pushed_again(rig: Rig) -> None:
+    topic = await rig.storage.sync_topic("all", "Все", "All", [])
+    await rig.storage.upsert_chat(1, type="private", language="ru", now=rig.clock())
+    await rig.storage.add_subscription(1, topic.id, now=rig.clock())
+    rig.server.put("/f", rss("F", [FeedItem("a", "Title", "first text")]))
+    feed = await rig.follow("/f", topics=[topic.id])
+    await rig.service.poll_due()  # primes
+    rig.server.put("/f", rss("F", [FeedItem("a", "Title, corrected", "second text")]))
+    rig.clock.advance(INTERVAL)
+    (outcome,) = await rig.service.poll_due()
+    assert (outcome.new_items, outcome.updated, outcome.queued) == (0, 1, 0)
+    (item,) = await rig.storage.latest_items()
+    assert (item.title, item.text) == ("Title, corrected", "second text")
+    assert await rig.storage.item_count(feed.id) == 1
+    assert await rig.storage.pending_outbox(rig.clock()) == []

@@ -253,9 +253,12 @@ async def test_one_story_from_two_feeds_is_queued_once_and_names_the_other_sourc
     assert [p.item.key for p in pending] == ["a", "c"]
     assert pending[0].item.other_sources == ("Wire B",)
     assert pending[1].item.other_sources == ()
-    items = {i.key: i for i in await store.latest_items(limit=10)}
-    assert items["b"].story_id == items["a"].story_id == items["a"].id
-    assert items["c"].story_id == items["c"].id
+    a_item, b_item, c_item = [await store.item(n) for n in (1, 2, 3)]
+    assert a_item is not None and b_item is not None and c_item is not None
+    assert (a_item.key, b_item.key, c_item.key) == ("a", "b", "c")
+    assert b_item.story_id == a_item.story_id == a_item.id and c_item.story_id == c_item.id
+    # /latest shows a story once, by its first item.
+    assert [i.key for i in await store.latest_items(limit=10)] == ["c", "a"]  # newest first
 
 
 async def test_a_feed_is_paused_resumed_and_reconfigured(store: Storage) -> None:
