@@ -116,9 +116,7 @@ async def running_bot_against(api: FakeBotApi, tmp_path: Path) -> AsyncIterator[
     storage = await open_storage(tmp_path / "newsbot.db")
     clock = Clock()
     # The poll job's own timer is set far out: tests run it explicitly with `poll()`.
-    app = build_application(
-        e2e_config(api, tmp_path), storage=storage, clock=clock, poll_tick=3600
-    )
+    app = build_application(e2e_config(api, tmp_path), storage=storage, clock=clock, poll_tick=3600)
     bot = RunningBot(app, api, feeds, storage, clock)
     await bot.start()
     try:
