@@ -358,3 +358,33 @@ async def test_a_rewritten_item_is_updated_in_place_and_not_pushed_again(rig: Ri
     assert (item.title, item.text) == ("Title, corrected", "second text")
     assert await rig.storage.item_count(feed.id) == 1
     assert await rig.storage.pending_outbox(rig.clock()) == []
+
+
+async def test_a_full_disk_is_a_recorded_failure_and_nothing_is_lost(rig: Rig) -> None:
+    """SQLite's page limit stands in for a full disk: the check fails whole, is recorded
+    and retried later; once there is room, every item is stored and queued exactly once."""
+    topic = await rig.storage.sync_topic("all", "Все", "All", [])
+    await rig.storage.upsert_chat(1, type="private", language="ru", now=rig.clock())
+    await rig.storage.add_subscription(1, topic.id, now=rig.clock())
+    rig.server.put("/f", rss("F", items("old", 1)))
+    feed = await rig.follow("/f", topics=[topic.id])
+    await rig.service.poll_due()
+    conn = rig.storage._conn  # fault injection on the production connection
+    async with conn.execute("PRAGMA page_count") as cursor:
+        row = await cursor.fetchone()
+    assert row is not None
+    await conn.execute(f"PRAGMA max_page_count = {row[0]}")
+    big = "Длинный текст новости. " * 200
+    rig.server.put("/f", rss("F", [FeedItem(f"n{n}", f"N {n}", big) for n in range(5)]))
+    rig.clock.advance(INTERVAL)
+    (outcome,) = await rig.service.poll_due()
+    assert outcome.error == "internal error: OperationalError"
+    row_after = await rig.feed(feed.id)
+    assert row_after.error_count == 1 and row_after.next_check_at > rig.clock()
+    assert await rig.storage.item_count(feed.id) == 1
+
+    await conn.execute("PRAGMA max_page_count = 1073741823")
+    rig.clock.advance(row_after.next_check_at - rig.clock())
+    (outcome,) = await rig.service.poll_due()
+    assert (outcome.error, outcome.new_items, outcome.queued) == (None, 5, 5)
+    assert len(await rig.storage.pending_outbox(rig.clock(), limit=50)) == 5
