@@ -27,6 +27,7 @@ import hashlib
 import operator
 import re
 import struct
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -187,9 +188,19 @@ def _minhash(shingles: set[str]) -> tuple[int, ...]:
     return tuple(map(min, zip(*rows, strict=True)))
 
 
-@cache
+_local = threading.local()
+
+
 def _stemmers() -> tuple[Any, Any]:
-    return snowballstemmer.stemmer("russian"), snowballstemmer.stemmer("english")
+    """The Russian and English stemmers of this thread: a snowball stemmer keeps state
+    between words and breaks when worker threads share it."""
+    stemmers: tuple[Any, Any] | None = getattr(_local, "stemmers", None)
+    if stemmers is None:
+        stemmers = _local.stemmers = (
+            snowballstemmer.stemmer("russian"),
+            snowballstemmer.stemmer("english"),
+        )
+    return stemmers
 
 
 @lru_cache(maxsize=200_000)

@@ -8,10 +8,12 @@ thousand words and parsing dominates the reader's cost.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
 
+import pymorphy3
 import snowballstemmer
 
 from bot.articles import resources
@@ -32,17 +34,32 @@ class WordParse:
     score: float
 
 
-@cache
+_morph_lock = threading.Lock()
+_morph: Any = None
+_local = threading.local()
+
+
 def morph() -> Any:
-    """The one MorphAnalyzer of the process: loading dictionaries takes ~0.1-0.2 s."""
-    import pymorphy3
+    """The one MorphAnalyzer of the process: loading dictionaries takes ~0.1-0.2 s.
 
-    return pymorphy3.MorphAnalyzer()
+    Feeds are read in several worker threads at once, and loading registers grammemes in
+    pymorphy3's class-level tables: exactly one analyser is ever made, under a lock.
+    """
+    global _morph
+    if _morph is None:
+        with _morph_lock:
+            if _morph is None:
+                _morph = pymorphy3.MorphAnalyzer()
+    return _morph
 
 
-@cache
 def _english_stemmer() -> Any:
-    return snowballstemmer.stemmer("english")
+    """One snowball stemmer per thread: a stemmer keeps state between words and is not safe
+    to share across the worker threads that read feeds."""
+    stemmer = getattr(_local, "english", None)
+    if stemmer is None:
+        stemmer = _local.english = snowballstemmer.stemmer("english")
+    return stemmer
 
 
 def is_cyrillic(word: str) -> bool:
