@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import lru_cache
 
 from bot import stories
 from bot.articles import Article, read_article
@@ -60,7 +61,10 @@ def read_and_file(
 
 def same_story(a: bytes, b: bytes) -> bool:
     """Storage's test for two stored signatures: one story when similar enough."""
-    similarity = stories.similarity(
-        stories.StorySignature.from_bytes(a), stories.StorySignature.from_bytes(b)
-    )
-    return similarity >= stories.SAME_STORY_THRESHOLD
+    return stories.similarity(_signature(a), _signature(b)) >= stories.SAME_STORY_THRESHOLD
+
+
+@lru_cache(maxsize=16_384)
+def _signature(blob: bytes) -> stories.StorySignature:
+    """Decoded once: a new item is compared with several candidates, and they with others."""
+    return stories.StorySignature.from_bytes(blob)

@@ -378,17 +378,17 @@ class Storage:
         now: float,
         same_story: SameStory | None,
     ) -> dict[int, int]:
-        """Give each new item a story id: an earlier item's story when they match, else its own.
+        """Give each new item a story id: the earliest matching story's, else its own.
 
-        Candidates come from the band index (items of the last few days sharing a band),
-        then `same_story` compares the full signatures.
+        Candidates are the items of the last few days sharing a band with it (one indexed
+        query for the whole check), this check's earlier items included; each candidate is
+        compared once, in a worker thread so that a big first check never stalls the bot.
         """
         stories = {ids[d.key]: ids[d.key] for d in fresh}
         signed = [d for d in fresh if d.signature is not None and d.story_bands]
         if same_story is not None and signed:
-            bands = sorted({b for d in signed for b in d.story_bands})
-            candidates: dict[int, list[tuple[int, int, bytes]]] = {}
-            for chunk in _chunks(bands):
+            by_band: dict[int, list[tuple[int, int, bytes]]] = {}  # (item, story, signature)
+            for chunk in _chunks(sorted({b for d in signed for b in d.story_bands})):
                 marks = ",".join("?" * len(chunk))
                 async with conn.execute(
                     f"""SELECT b.band, i.id, i.story_id, i.signature FROM story_bands b
@@ -397,27 +397,24 @@ class Storage:
                     (*chunk, now - STORY_WINDOW),
                 ) as cursor:
                     for band, item_id, story_id, sig in await cursor.fetchall():
-                        candidates.setdefault(band, []).append((item_id, story_id, sig))
-            seen: list[tuple[int, ItemDraft]] = []  # this check's items, for repeats within it
-            for d in signed:
-                item_id = ids[d.key]
-                assert d.signature is not None
-                matches = sorted(
-                    story_id
-                    for band in d.story_bands
-                    for _, story_id, sig in candidates.get(band, ())
-                    if same_story(d.signature, sig)
-                )
-                matches += [
-                    stories[other]
-                    for other, o in seen
-                    if o.signature is not None
-                    and set(o.story_bands) & set(d.story_bands)
-                    and same_story(d.signature, o.signature)
-                ]
-                if matches:
-                    stories[item_id] = min(matches)
-                seen.append((item_id, d))
+                        by_band.setdefault(band, []).append((item_id, story_id, sig))
+
+            def match(test: SameStory) -> None:
+                for d in signed:
+                    item_id, signature = ids[d.key], d.signature
+                    assert signature is not None
+                    compared: set[int] = set()
+                    for band in d.story_bands:
+                        for other, story, sig in by_band.get(band, ()):
+                            if other in compared or story >= stories[item_id]:
+                                continue  # seen, or cannot give an earlier story
+                            compared.add(other)
+                            if test(signature, sig):
+                                stories[item_id] = story
+                    for band in d.story_bands:
+                        by_band.setdefault(band, []).append((item_id, stories[item_id], signature))
+
+            await asyncio.to_thread(match, same_story)
             await conn.executemany(
                 "INSERT OR IGNORE INTO story_bands (band, item_id) VALUES (?, ?)",
                 [(b, ids[d.key]) for d in signed for b in d.story_bands],

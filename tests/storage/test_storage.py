@@ -283,3 +283,25 @@ async def test_a_feed_is_paused_resumed_and_reconfigured(store: Storage) -> None
     await store.record_feed_success(feed.id, FeedCheck(NOW + 60), now=NOW)
     recovered = await store.feed(feed.id)
     assert recovered is not None and not recovered.alerted
+
+
+async def test_a_story_repeated_within_one_check_is_queued_once(store: Storage) -> None:
+    topic = await store.sync_topic("asia", "Азия", "Asia", [])
+    feed = await store.add_feed(
+        "https://a.x/rss", title="Wire", interval_seconds=60, next_check_at=NOW, now=NOW
+    )
+    await store.upsert_chat(1, type="private", language="ru", now=NOW)
+    await store.add_subscription(1, topic.id, now=NOW)
+    repeats = [
+        draft(key, topic_ids=(topic.id,), signature=sig, story_bands=bands)
+        for key, sig, bands in (
+            ("x", b"SAME-1", (5,)),
+            ("y", b"OTHER", (5,)),
+            ("z", b"SAME-2", (5, 6)),
+        )
+    ]
+    outcome = await store_drafts(store, feed.id, repeats, queue=True, same_story=_same_prefix)
+    assert (outcome.new, outcome.queued) == (3, 2)
+    assert [p.item.key for p in await store.pending_outbox(NOW)] == ["x", "y"]
+    x, _, z = [await store.item(n) for n in (1, 2, 3)]
+    assert x is not None and z is not None and z.story_id == x.id
