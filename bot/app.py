@@ -35,7 +35,7 @@ from storage import Storage, open_storage
 
 log = logging.getLogger(__name__)
 
-POLL_TICK = 5.0  # how often the poll job asks storage which feeds are due
+POLL_TICK = 1.0  # how often the poll job asks storage which feeds are due (one indexed query)
 
 
 def build_application(

@@ -39,6 +39,7 @@ class Feed:
     source: str = "admin"  # 'config' (follows the configuration file) or 'admin'
     paused_reason: str | None = None
     alerted: bool = False
+    content_hash: str | None = None
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,7 @@ class FeedCheck:
     title: str | None = None
     etag: str | None = None
     last_modified: str | None = None
+    content_hash: str | None = None
 
 
 @dataclass(frozen=True)

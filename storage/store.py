@@ -31,7 +31,7 @@ _FEED_COLUMNS = """
     f.id, f.url, f.title, f.enabled, f.fulltext, f.etag, f.last_modified, f.interval_seconds,
     f.next_check_at, f.primed, f.error_count, f.last_error, f.last_checked_at, f.last_ok_at,
     f.added_by, (SELECT group_concat(topic_id) FROM feed_topics WHERE feed_id = f.id) AS topic_ids,
-    f.source, f.paused_reason, f.alerted
+    f.source, f.paused_reason, f.alerted, f.content_hash
 """
 
 _ITEM_COLUMNS = """
@@ -240,10 +240,20 @@ class Storage:
         await conn.execute(
             """UPDATE feeds SET title = coalesce(nullif(?, ''), title),
                    etag = coalesce(?, etag), last_modified = coalesce(?, last_modified),
+                   content_hash = coalesce(?, content_hash),
                    next_check_at = ?, last_checked_at = ?, last_ok_at = ?,
                    error_count = 0, last_error = NULL, primed = 1, alerted = 0
                WHERE id = ?""",
-            (check.title, check.etag, check.last_modified, check.next_check_at, now, now, feed_id),
+            (
+                check.title,
+                check.etag,
+                check.last_modified,
+                check.content_hash,
+                check.next_check_at,
+                now,
+                now,
+                feed_id,
+            ),
         )
 
     async def record_feed_failure(
@@ -680,6 +690,7 @@ def _feed(row: aiosqlite.Row) -> Feed:
         source=row["source"],
         paused_reason=row["paused_reason"],
         alerted=bool(row["alerted"]),
+        content_hash=row["content_hash"],
     )
 
 

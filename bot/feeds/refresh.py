@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import hashlib
 import logging
 import random
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
@@ -190,7 +191,8 @@ class FeedService:
     async def fetch_feed(
         self, url: str, feed: Feed | None = None
     ) -> tuple[FetchResult, ParsedFeed | None]:
-        """Fetch and parse within the check deadline; None for the parsed feed on a 304."""
+        """Fetch and parse within the check deadline; None for the parsed feed when nothing
+        changed: a 304, or the very bytes stored last time."""
         try:
             async with asyncio.timeout(self.settings.check_deadline):
                 result = await self.fetcher.fetch(
@@ -198,7 +200,7 @@ class FeedService:
                     etag=feed.etag if feed else None,
                     last_modified=feed.last_modified if feed else None,
                 )
-                if result.not_modified:
+                if result.not_modified or (feed and feed.content_hash == _digest(result)):
                     return result, None
                 parsed = await asyncio.to_thread(
                     parse_feed,
@@ -276,6 +278,7 @@ class FeedService:
             title=parsed.title if parsed else None,
             etag=result.etag,
             last_modified=result.last_modified,
+            content_hash=_digest(result) if parsed else None,
         )
 
     async def _store(
@@ -286,8 +289,8 @@ class FeedService:
         unique = {e.key: e for e in parsed.entries}
         known = await self.storage.item_fingerprints(feed.id, list(unique))
         entries = [e for k, e in unique.items() if known.get(k) != e.fingerprint]
-        pages = await self._article_pages(entries) if feed.fulltext else {}
-        topics = await self.storage.topics()
+        pages = await self._article_pages(entries) if feed.fulltext and entries else {}
+        topics = await self.storage.topics() if entries else []
 
         def read_all() -> list[ItemDraft]:
             return [self.read_entry(e, pages.get(e.key), topics, feed.topic_ids) for e in entries]
@@ -360,3 +363,8 @@ class FeedService:
             await self.alert(kind, feed, reason)
         except Exception:  # an alert that cannot be sent must not fail the check
             log.exception("could not alert the admins about feed %s", feed.id)
+
+
+def _digest(result: FetchResult) -> str | None:
+    """The body's hash; None for a 304, which has no body to compare."""
+    return None if result.not_modified else hashlib.sha256(result.content).hexdigest()

@@ -8,6 +8,9 @@ UPDATE feeds SET source = 'config' WHERE added_by IS NULL;
 ALTER TABLE feeds ADD COLUMN paused_reason TEXT;
 -- Admins were told about the current run of failures (told once; reset on recovery).
 ALTER TABLE feeds ADD COLUMN alerted INTEGER NOT NULL DEFAULT 0;
+-- A hash of the body last stored: the same bytes again need no parsing (servers without
+-- validators answer 200 with an unchanged feed).
+ALTER TABLE feeds ADD COLUMN content_hash TEXT;
 
 -- A hash of the item's clean title and text: a changed text updates the row, it is not pushed again.
 ALTER TABLE items ADD COLUMN fingerprint TEXT NOT NULL DEFAULT '';

@@ -230,7 +230,18 @@ async def test_cache_hints_set_the_next_check(
     assert (await rig.feed(feed.id)).next_check_at == rig.clock() + expected
 
 
-async def test_a_flood_is_stored_whole_and_pushed_as_five_cards_and_one_more(rig: Rig) -> None:
+@pytest.fixture
+async def roomy_rig(tmp_path: Path) -> AsyncIterator[Rig]:
+    """Like `rig`, with a deadline that parsing thousands of items fits on a busy machine."""
+    settings = PollSettings(interval=INTERVAL, check_deadline=60.0, push_limit=5)
+    async for built in make_rig(settings)(tmp_path):
+        yield built
+
+
+async def test_a_flood_is_stored_whole_and_pushed_as_five_cards_and_one_more(
+    roomy_rig: Rig,
+) -> None:
+    rig = roomy_rig
     topic = await rig.storage.sync_topic("all", "Все", "All", [])
     await rig.storage.upsert_chat(1, type="private", language="ru", now=rig.clock())
     await rig.storage.add_subscription(1, topic.id, now=rig.clock())
@@ -290,8 +301,16 @@ async def test_unchanged_entries_are_not_read_again(tmp_path: Path) -> None:
         await built.service.poll_due()
         assert len(read) == 3
         built.clock.advance(INTERVAL)
-        (outcome,) = await built.service.poll_due()  # the same feed, served again: no 304
-        assert (outcome.new_items, outcome.updated, len(read)) == (0, 0, 3)
+        (same,) = await built.service.poll_due()  # the very same bytes, and no ETag to match
+        assert (same.not_modified, same.new_items, len(read)) == (True, 0, 3)
+        # Other bytes (the channel changed), the same entries: parsed, but nothing read again.
+        built.server.put("/f", rss("F, renamed", items("x", 3)), etag=False)
+        built.clock.advance(INTERVAL)
+        (outcome,) = await built.service.poll_due()
+        assert (outcome.not_modified, outcome.new_items, outcome.updated) == (False, 0, 0)
+        assert len(read) == 3
+        (feed,) = await built.storage.feeds()
+        assert feed.title == "F, renamed"
 
 
 async def test_a_full_text_feed_cannot_make_the_bot_read_internal_pages(
