@@ -23,23 +23,9 @@ from tests.support.feed_server import FeedServer
 from tests.support.feeds import FeedItem, rss
 from tests.support.harness import Clock
 from tests.support.hostile_server import ConnectLog
+from tests.support.readers import light_reader
 
 INTERVAL = 600
-
-
-def light_reader(
-    entry: Entry, page: str | None, topics: Sequence[Topic], feed_topic_ids: Sequence[int]
-) -> ItemDraft:
-    """Stores what the feed said, filed under the feed's topics: no article reading."""
-    return ItemDraft(
-        key=entry.key,
-        url=entry.url,
-        title=entry.title,
-        published_at=entry.published_at,
-        text=page or entry.content,
-        fingerprint=entry.fingerprint,
-        topic_ids=tuple(feed_topic_ids),
-    )
 
 
 @dataclass
