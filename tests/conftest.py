@@ -1,4 +1,5 @@
-"""Shared test fixtures: where the shared corpora live and how to skip without them."""
+"""Shared test fixtures: where the shared corpora live and how to skip without them; no
+connection leaves loopback; the article reader's crashes are not swallowed."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from bot.articles.reader import STRICT_ENV
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED_DIR = Path(os.environ.get("NEWSBOT_SHARED_DIR", REPO_ROOT.parent / "shared"))
@@ -58,3 +61,17 @@ def _no_network_outside_loopback() -> Iterator[None]:
     yield
     socket.socket.connect = _real_connect  # type: ignore[method-assign]
     socket.socket.connect_ex = _real_connect_ex  # type: ignore[method-assign]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _strict_reader() -> Iterator[None]:
+    """A reader crash fails the test that caused it instead of becoming an empty Article.
+
+    In production read_article swallows a crash so that one odd article never stops a feed;
+    an empty Article then meets the loose assertions of hostile-input and corpus tests. Session
+    scope: it is on before any module-scoped fixture reads an article. Tests of the production
+    fallback itself turn it off with monkeypatch.delenv.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(STRICT_ENV, "1")
+        yield

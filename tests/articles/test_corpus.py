@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import shared_file
 
 from bot.articles import read_article
 from bot.articles.evaluate import evaluate, main, read_file
+from tests.conftest import shared_file
 
 
 def test_every_news_article_reads() -> None:

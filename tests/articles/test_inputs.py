@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.articles import Article, read_article
-from bot.articles.reader import detect_lang
+from bot.articles.reader import STRICT_ENV, detect_lang
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -110,7 +110,45 @@ def test_hostile_bodies_give_a_clear_result(body: str) -> None:
 def test_huge_body_is_capped() -> None:
     sentence = "Президенты провели переговоры и обсудили торговлю между странами. "
     a = read_article("Переговоры", sentence * 50_000)  # ~3.3 MB
-    assert isinstance(a, Article) and len(a.summary) <= 600
+    assert isinstance(a, Article) and 0 < len(a.summary) <= 600
+
+
+# One sentence with a figure among filler: whether the figure is found tells whether the reader
+# read that far. The caps (text.MAX_CHARS for bodies, 1,000 characters for titles) bound the
+# work one article can cost; the offsets are literals so that a raised cap fails these tests.
+_FILLER = "Погода в городе оставалась тёплой и сухой всю неделю. "
+_FIGURE = "Товарооборот между странами достиг 7 млрд долларов."
+_FOUND = "7 млрд долларов — товарооборот"
+
+
+def _figure_at(offset: int, tail: int) -> str:
+    return _FILLER * (offset // len(_FILLER)) + "\n" + _FIGURE + "\n" + _FILLER * tail
+
+
+@pytest.mark.parametrize(("offset", "read"), [(0, True), (50_000, True), (250_000, False)])
+def test_a_body_is_read_up_to_about_100_000_characters(offset: int, read: bool) -> None:
+    a = read_article("Новости", _figure_at(offset, tail=100))
+    assert (_FOUND in a.figures) is read, a.figures
+
+
+@pytest.mark.parametrize(("offset", "read"), [(300, True), (5_000, False)])
+def test_a_title_is_read_up_to_1000_characters(offset: int, read: bool) -> None:
+    """A sentence-long "title" (a plain file's first line, a scraped page) is read as text."""
+    a = read_article(_figure_at(offset, tail=10), "Текст о погоде.")
+    assert (_FOUND in a.figures) is read, a.figures
+
+
+def test_a_reader_crash_fails_tests_and_gives_the_title_alone_in_production(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Bytes where text belongs crash the pipeline: under the suite's strict mode the error
+    propagates; in production (no NEWSBOT_STRICT_READER) the feed gets the cleaned title."""
+    body = b"Presidents met in Astana."
+    with pytest.raises(TypeError):
+        read_article("Talks", body)  # type: ignore[arg-type]
+    monkeypatch.delenv(STRICT_ENV)
+    a = read_article(" Talks\tin\x00 Astana ", body)  # type: ignore[arg-type]
+    assert a == Article(lang="en", title="Talks in Astana", summary="")
 
 
 def test_lang_detection_and_override() -> None:

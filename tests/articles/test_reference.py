@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from conftest import shared_file
 from razdel import sentenize
 
 from bot.articles import Article, read_article
+from tests.conftest import shared_file
 
 KINDS = [
     "declaration",

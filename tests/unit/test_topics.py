@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import pytest
+
 from bot.topics import keyword_occurs, matching_topics
 from storage import Topic
 
@@ -33,3 +35,46 @@ def test_item_matches_by_keyword_or_by_feed() -> None:
     assert matching_topics("Новости", "Матч: футбол", topics) == [2]
     assert matching_topics("Новости", "ничего", topics) == []
     assert matching_topics("Новости", "ничего", topics, feed_topic_ids=[2]) == [2]
+
+
+# The function production calls (bot.reading.read_and_file): inflected forms match, words that
+# merely contain the letters do not. Each row is one that substring (or whole-word regex)
+# matching gets wrong, or a plain form as the control.
+@pytest.mark.parametrize(
+    ("keyword", "text", "matches"),
+    [
+        ("Таджикистан", "Укрепление таджикско-казахстанских отношений", True),
+        ("Таджикистан", "Прибыла делегация Таджикистана", True),
+        ("Таджикистан", "Обращение к таджикскому народу", True),
+        ("Узбекистан", "Прошли узбекско-таджикские переговоры", True),
+        ("нефть", "Добыча нефти выросла", True),
+        ("газ", "Поставки газа выросли", True),
+        ("газ", "Об этом пишет газета", False),
+        ("Оман", "Визит султана Омана", True),
+        ("Оман", "Автор нового романа", False),
+        ("рак", "Новое лечение рака", True),
+        ("рак", "Выборы в Ираке", False),
+        ("рак", "Запуск ракеты", False),
+        ("мир", "Владимир Путин провёл встречу", False),
+        ("summit", "Two summits were held", True),
+        ("summit", "Leaders met at the summit", True),
+        ("art", "The party won the vote", False),
+        ("art", "A museum of modern art", True),
+        ("oil", "Months of political turmoil", False),
+        ("oil", "Oil prices fell", True),
+        ("war", "An award for software", False),
+        ("war", "Wars in the region", True),
+    ],
+)
+def test_production_matching_is_by_word_forms(keyword: str, text: str, matches: bool) -> None:
+    topic = Topic(7, "t", "Тема", "Topic", ("нечто", keyword))
+    assert matching_topics("Новости", text, [topic]) == ([7] if matches else [])
+    assert matching_topics(text, "", [topic]) == ([7] if matches else []), "in the title"
+
+
+def test_matching_keeps_the_order_of_topics() -> None:
+    gas = Topic(3, "gas", "Газ", "Gas", ("газ",))
+    topics = [gas, SPORT, CENTRAL_ASIA]
+    text = "Матч по футболу в Казахстане; поставки газа"
+    assert matching_topics("", text, topics) == [3, 2, 1]
+    assert matching_topics("", "газета о футболе", topics, feed_topic_ids=[1]) == [2, 1]
