@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import multiprocessing
+import os
 import time
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 from telegram import Update
@@ -28,7 +31,7 @@ from bot.feeds.fetch import Fetcher, FetchPolicy
 from bot.feeds.refresh import EntryReader, FeedService, PollSettings
 from bot.feeds.sync import sync_config
 from bot.jobs import housekeeping, poll_feeds
-from bot.reading import read_and_file, same_story
+from bot.reading import read_and_file, same_story, start_reader_process
 from handlers import admin, news, opml, start, subscriptions
 from handlers.errors import on_error
 from storage import Storage, open_storage
@@ -65,6 +68,7 @@ def build_application(
 
     async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         db = storage or await open_storage(config.database)
+        pool = reader_pool(config)
         sender = Sender(app.bot, db, timezone=config.timezone, clock=clock)
         feeds = FeedService(
             storage=db,
@@ -75,6 +79,7 @@ def build_application(
             on_queued=sender.wake,
             alert=AdminAlerts(app.bot, config.admins, config.language),
             same_story=same_story,
+            reader_pool=pool,
         )
         app.bot_data.services = Services(config, db, feeds, sender, clock)
         await sync_config(config, db, clock())
@@ -88,6 +93,8 @@ def build_application(
         services = app.bot_data.services
         if services is not None:
             await services.feeds.aclose()
+            if services.feeds.reader_pool is not None:
+                await asyncio.to_thread(services.feeds.reader_pool.shutdown, cancel_futures=True)
             if fetcher is None:
                 await services.feeds.fetcher.aclose()
             if storage is None:
@@ -132,6 +139,20 @@ def build_application(
     app.job_queue.run_repeating(poll_feeds, interval=poll_tick, first=poll_tick, name="poll-feeds")
     app.job_queue.run_repeating(housekeeping, interval=24 * 3600, first=3600, name="housekeeping")
     return app
+
+
+def reader_pool(config: Config) -> ProcessPoolExecutor | None:
+    """Processes that read articles, one per core unless configured; None for threads."""
+    workers = config.polling.reader_processes
+    if workers is None:
+        workers = os.cpu_count() or 1
+    if workers == 0:
+        return None
+    return ProcessPoolExecutor(
+        workers,
+        mp_context=multiprocessing.get_context("spawn"),  # no fork of a threaded process
+        initializer=start_reader_process,
+    )
 
 
 def fetch_policy(config: Config) -> FetchPolicy:

@@ -58,6 +58,7 @@ class PollingConfig:
     max_backoff: int = 24 * 3600
     alert_after: int = 5
     push_limit: int = 20
+    reader_processes: int | None = None  # None: one per core; 0: threads in the bot process
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,7 @@ _POLLING_RANGES = {
     "max_backoff": (MIN_POLL_INTERVAL, 30 * 24 * 3600),
     "alert_after": (1, 1000),
     "push_limit": (1, 1000),
+    "reader_processes": (0, 64),
 }
 
 

@@ -5,6 +5,10 @@ CPU-bound (morphology, TextRank): the feed service runs it in a worker thread.
 
 from __future__ import annotations
 
+import os
+import signal
+import threading
+import time
 from collections.abc import Sequence
 from dataclasses import replace
 from functools import lru_cache
@@ -68,3 +72,19 @@ def same_story(a: bytes, b: bytes) -> bool:
 def _signature(blob: bytes) -> stories.StorySignature:
     """Decoded once: a new item is compared with several candidates, and they with others."""
     return stories.StorySignature.from_bytes(blob)
+
+
+def start_reader_process() -> None:
+    """Initialiser of a reader process: Ctrl-C is the bot's to handle (it shuts the pool
+    down); a bot killed outright leaves no reader behind; the dictionaries load before the
+    first feed, not during it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_exit_with, args=(os.getppid(),), daemon=True).start()
+    read_entry(Entry("warm-up", None, "Переговоры", None, "Президенты провели переговоры."))
+
+
+def _exit_with(parent: int) -> None:
+    """The pool's queues never tell a worker that the bot died (kill -9): watch for it."""
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(0)

@@ -14,7 +14,8 @@ import functools
 import hashlib
 import logging
 import random
-from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -86,6 +87,9 @@ class FeedService:
     alert: FeedAlert = _no_alert
     same_story: SameStory | None = None
     jitter: Callable[[], float] = random.random
+    # Reading is CPU-bound pure Python: processes keep it off the bot's GIL (replies stay
+    # fast) and use every core. None: the default thread pool (tests, small installs).
+    reader_pool: Executor | None = None
 
     def __post_init__(self) -> None:
         self._running: dict[int, asyncio.Task[RefreshOutcome]] = {}
@@ -292,10 +296,10 @@ class FeedService:
         pages = await self._article_pages(entries) if feed.fulltext and entries else {}
         topics = await self.storage.topics() if entries else []
 
-        def read_all() -> list[ItemDraft]:
-            return [self.read_entry(e, pages.get(e.key), topics, feed.topic_ids) for e in entries]
-
-        drafts = await asyncio.to_thread(read_all)  # never on the event loop
+        # Never on the event loop: in the reader processes when there are, else in a thread.
+        drafts = await asyncio.get_running_loop().run_in_executor(
+            self.reader_pool, read_entries, self.read_entry, entries, pages, topics, feed.topic_ids
+        )
         return await self.storage.store_items(
             feed.id,
             drafts,
@@ -363,6 +367,17 @@ class FeedService:
             await self.alert(kind, feed, reason)
         except Exception:  # an alert that cannot be sent must not fail the check
             log.exception("could not alert the admins about feed %s", feed.id)
+
+
+def read_entries(
+    reader: EntryReader,
+    entries: Sequence[Entry],
+    pages: Mapping[str, str],
+    topics: Sequence[Topic],
+    feed_topic_ids: Sequence[int],
+) -> list[ItemDraft]:
+    """Read a check's entries (module-level, so a process pool can run it)."""
+    return [reader(e, pages.get(e.key), topics, feed_topic_ids) for e in entries]
 
 
 def _digest(result: FetchResult) -> str | None:

@@ -37,6 +37,23 @@ def wait_until(
         idle.wait(pause)
 
 
+def children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        text = (task / "children").read_text()
+        found += [int(child) for child in text.split()]
+    return found
+
+
+def alive(pid: int) -> bool:
+    """Running (not gone, not a zombie waiting for a reaper)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
+    return "\nState:\tZ" not in status
+
+
 def query(db: Path, sql: str) -> int:
     if not db.exists():
         return -1
@@ -119,8 +136,11 @@ topics = ["asia"]
                 )
             else:
                 wait_until(lambda: len(api.messages_to(USER)) > 1, "a card")
+            helpers = children(process.pid)  # the reader processes (and their tracker)
+            assert helpers, "newsbot run reads articles in processes of its own"
             process.send_signal(signal.SIGKILL)
             process.wait(timeout=30)
+            wait_until(lambda: not any(alive(pid) for pid in helpers), "readers to exit")
 
         with newsbot(config, api):
             answer = command(api, "/refresh 1", ADMIN)
