@@ -83,7 +83,7 @@ async def _followed(context: NewsContext, url: str) -> Feed | None:
 async def _feed_argument(context: NewsContext, ref: str) -> Feed | None:
     """A feed named by its number (#3, №3, 3) or its address."""
     number = ref.lstrip("#№")
-    if number.isdigit() and len(number) < 19:
+    if number.isascii() and number.isdigit() and len(number) < 19:  # not "²": int() refuses it
         return await context.storage.feed(int(number))
     return await _followed(context, ref) if is_http_url(ref) else None
 

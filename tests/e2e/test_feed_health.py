@@ -46,6 +46,9 @@ async def test_feeds_feed_and_refresh_show_health(running_bot: RunningBot) -> No
     assert "ошибка — HTTP 410" in gone.text
     (unknown,) = await bot.say("/feed 99", user=ADMIN)
     assert "Ленты 99 нет" in unknown.text
+    for odd in ("²", "#¹", "-1", "99999999999999999999999"):
+        (answer,) = await bot.say(f"/feed {odd}", user=ADMIN)
+        assert f"Ленты {odd} нет" in answer.text
     (usage,) = await bot.say("/refresh", user=ADMIN)
     assert usage.text.startswith("Использование: /refresh")
     for command in ("/feeds", "/feed 1", "/refresh 1"):

@@ -3,6 +3,8 @@
 PTB posts form-encoded bodies to <base_url><token>/<method>. getUpdates hands out queued
 updates; sendMessage is recorded and answered with a Message. Unknown methods get ok/true
 (PTB calls a few housekeeping methods, such as deleteWebhook, that tests do not care about).
+Messages come from private chats, groups or forum topics; a test may script Bot API errors
+for the next sendMessage calls to a chat (`fail_next_send`).
 """
 
 from __future__ import annotations
@@ -37,6 +39,12 @@ class SentMessage:
     params: dict[str, Any]
     message_id: int
 
+    @property
+    def thread_id(self) -> int | None:
+        """The forum topic it was sent to (form fields arrive as strings), None for none."""
+        value = self.params.get("message_thread_id")
+        return int(value) if value not in (None, "") else None
+
 
 @dataclass
 class FakeBotApi:
@@ -51,9 +59,13 @@ class FakeBotApi:
         self._cond = threading.Condition()
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
+        self._chat_types: dict[int, str] = {}  # chats seen in send_command, for answers
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        # serve_forever looks at shutdown() every poll_interval: 0.5 s by default, per test.
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
 
     # --- lifecycle ----------------------------------------------------------------------
 
@@ -73,15 +85,38 @@ class FakeBotApi:
     # --- what tests do ------------------------------------------------------------------
 
     def send_command(
-        self, text: str, *, user_id: int, chat_id: int | None = None, language: str = "ru"
+        self,
+        text: str,
+        *,
+        user_id: int,
+        chat_id: int | None = None,
+        language: str = "ru",
+        chat_type: str = "private",
+        thread_id: int | None = None,
+        is_topic_message: bool = True,
     ) -> int:
-        """Queue a private-chat message from a user, as Telegram would deliver it."""
+        """Queue a message from a user, as Telegram would deliver it (a private chat by default).
+
+        `chat_type` "group" or "supergroup" sends it in a group (`chat_id` is then required).
+        `thread_id` puts it in a thread: a forum topic (message_thread_id, is_topic_message and
+        a forum chat), or with `is_topic_message=False` a chain of replies in an ordinary group,
+        which Telegram numbers too although it is no topic.
+        """
+        if chat_type not in ("private", "group", "supergroup"):
+            raise ValueError(f"unknown chat type {chat_type!r}")
+        if chat_type != "private" and chat_id is None:
+            raise ValueError("a group message needs the group's chat_id")
         update_id = next(self._update_ids)
         command = text.split()[0] if text.startswith("/") else None
+        chat: dict[str, Any] = {"id": chat_id or user_id, "type": chat_type}
+        if chat_type == "private":
+            chat["first_name"] = f"user{user_id}"
+        else:
+            chat["title"] = f"group{chat_id}"
         message: dict[str, Any] = {
             "message_id": next(self._message_ids),
             "date": int(time.time()),
-            "chat": {"id": chat_id or user_id, "type": "private", "first_name": f"user{user_id}"},
+            "chat": chat,
             "from": {
                 "id": user_id,
                 "is_bot": False,
@@ -90,12 +125,28 @@ class FakeBotApi:
             },
             "text": text,
         }
+        if thread_id is not None:
+            message["message_thread_id"] = thread_id
+            if is_topic_message:
+                message["is_topic_message"] = True
+                chat["is_forum"] = True
         if command:
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
         with self._cond:
+            self._chat_types[chat["id"]] = chat_type
             self._updates.append({"update_id": update_id, "message": message})
             self._cond.notify_all()
         return update_id
+
+    def fail_next_send(
+        self, chat_id: int, status: int, description: str, *, retry_after: int | None = None
+    ) -> None:
+        """Answer the next sendMessage to `chat_id` with this Bot API error instead of sending."""
+        body: dict[str, Any] = {"ok": False, "error_code": status, "description": description}
+        if retry_after is not None:
+            body["parameters"] = {"retry_after": retry_after}
+        with self._cond:
+            self.failures.setdefault(chat_id, []).append((status, body))
 
     def messages_to(self, chat_id: int) -> list[SentMessage]:
         with self._cond:
@@ -151,14 +202,18 @@ class FakeBotApi:
                 return status, body
             message_id = next(self._message_ids)
             self.sent.append(SentMessage(chat_id, str(params.get("text", "")), params, message_id))
+            chat_type = self._chat_types.get(chat_id, "private")
             self._cond.notify_all()
-        result = {
+        result: dict[str, Any] = {
             "message_id": message_id,
             "date": int(time.time()),
-            "chat": {"id": chat_id, "type": "private"},
+            "chat": {"id": chat_id, "type": chat_type},
             "from": BOT_USER,
             "text": params.get("text", ""),
         }
+        if params.get("message_thread_id"):
+            result["message_thread_id"] = int(params["message_thread_id"])
+            result["is_topic_message"] = True
         return 200, {"ok": True, "result": result}
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
