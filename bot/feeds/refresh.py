@@ -87,8 +87,8 @@ class FeedService:
     alert: FeedAlert = _no_alert
     same_story: SameStory | None = None
     jitter: Callable[[], float] = random.random
-    # Reading is CPU-bound pure Python: processes keep it off the bot's GIL (replies stay
-    # fast) and use every core. None: the default thread pool (tests, small installs).
+    # Parsing and reading are CPU-bound pure Python: processes keep them off the bot's GIL
+    # (replies stay fast) and use every core. None: the default thread pool (tests).
     reader_pool: Executor | None = None
 
     def __post_init__(self) -> None:
@@ -206,12 +206,15 @@ class FeedService:
                 )
                 if result.not_modified or (feed and feed.content_hash == _digest(result)):
                     return result, None
-                parsed = await asyncio.to_thread(
+                parse = functools.partial(
                     parse_feed,
                     result.content,
                     content_type=result.content_type,
                     base_url=result.url,
                 )
+                # Parsing is CPU-bound too: in the reader processes, off the bot's GIL.
+                loop = asyncio.get_running_loop()
+                parsed = await loop.run_in_executor(self.reader_pool, parse)
         except TimeoutError:
             raise FetchError(f"timed out after {self.settings.check_deadline:.0f} s") from None
         return result, parsed
