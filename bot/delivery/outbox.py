@@ -40,6 +40,8 @@ class Sender:
         self._clock = clock
         self._pause = pause  # basic pacing: stay under Telegram's ~30 messages/s overall
         self._wake = asyncio.Event()
+        # Chats that answered 403 during the current batch: their rows are failed already.
+        self._blocked: set[int] = set()
 
     def wake(self) -> None:
         """Something was queued: look at the outbox now rather than at the next timeout."""
@@ -66,7 +68,10 @@ class Sender:
         """Send everything due now; return how many rows were delivered."""
         delivered = 0
         while batch := await self._storage.pending_outbox(self._clock()):
+            self._blocked.clear()  # the next batch holds no rows of chats deactivated before it
             for entry in batch:
+                if entry.chat_id in self._blocked:
+                    continue  # blocked the bot a moment ago: do not send there again
                 try:
                     delivered += await self.deliver(entry)
                 except Exception as exc:  # a bug in one row must not block the queue behind it
@@ -100,6 +105,7 @@ class Sender:
         except Forbidden as exc:
             log.info("chat %s blocked the bot or removed it: %s", entry.chat_id, exc)
             await self._storage.deactivate_chat(entry.chat_id)
+            self._blocked.add(entry.chat_id)
             return False
         except BadRequest as exc:
             log.warning("chat %s refused item %s: %s", entry.chat_id, entry.item.id, exc)

@@ -393,3 +393,25 @@ async def test_a_full_disk_is_a_recorded_failure_and_nothing_is_lost(rig: Rig) -
     (outcome,) = await rig.service.poll_due()
     assert (outcome.error, outcome.new_items, outcome.queued) == (None, 5, 5)
     assert len(await rig.storage.pending_outbox(rig.clock(), limit=50)) == 5
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "content_type", "headers", "error"),
+    [
+        (b"", 200, "application/rss+xml", {}, "not an RSS, Atom or JSON feed"),
+        (b"<html><body><p>Hello</p></body></html>", 200, "text/html", {}, "not an RSS"),
+        (b"\x00\xff\xfe garbage", 200, "application/octet-stream", {}, "not an RSS"),
+        (b"", 404, "text/plain", {}, "HTTP 404"),
+        (b"", 302, "text/plain", {"Location": "/loop"}, "too many redirects"),
+    ],
+)
+async def test_bad_answers_are_recorded_errors_and_the_feed_is_rescheduled(
+    rig: Rig, body: bytes, status: int, content_type: str, headers: dict[str, str], error: str
+) -> None:
+    rig.server.put("/loop", body, status=status, content_type=content_type, headers=headers)
+    feed = await rig.follow("/loop")
+    (outcome,) = await rig.service.poll_due()
+    assert outcome.error is not None and error in outcome.error
+    row = await rig.feed(feed.id)
+    assert (row.error_count, row.next_check_at) == (1, rig.clock() + INTERVAL)
+    assert row.last_error is not None and error in row.last_error

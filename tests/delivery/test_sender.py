@@ -1,0 +1,509 @@
+"""The sender's error paths, against the fake Bot API through a real `telegram.Bot`.
+
+Each test queues real outbox rows in a temp SQLite (storage.open_storage), scripts how the
+fake Bot API answers sendMessage, drains with an injected clock and reads back the rows.
+The last tests check the e2e harness: the production lifecycle, and a dead sender reported.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import sqlite3
+import threading
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler
+from pathlib import Path
+from typing import Any, cast
+
+import pytest
+from telegram import Bot
+
+from bot.delivery.outbox import MAX_ATTEMPTS, Sender
+from bot.delivery.render import item_card, render_html
+from storage import FeedCheck, ItemDraft, Storage, open_storage
+from tests.support.fake_bot_api import FakeBotApi
+from tests.support.harness import USER, Clock, SenderDied, running_bot_against
+
+TIMEZONE = "Europe/Moscow"
+FEED_TITLE = "Вечерний Казахстан"
+ALICE, BOB, CAROL = 501, 502, 503
+
+# --- a fake Bot API whose sendMessage answers follow a script per chat ---------------------
+
+OK = "ok"  # accept the message
+HANG_UP = "hang-up"  # read the request, then close the connection without an answer
+Answer = str | tuple[int, dict[str, Any]]  # OK, HANG_UP or (HTTP status, Bot API body)
+
+
+def error(status: int, description: str, **parameters: Any) -> tuple[int, dict[str, Any]]:
+    body: dict[str, Any] = {"ok": False, "error_code": status, "description": description}
+    if parameters:
+        body["parameters"] = parameters
+    return status, body
+
+
+SERVER_ERROR = error(500, "Internal Server Error: try again later")
+BAD_GATEWAY = error(502, "Bad Gateway")
+BAD_REQUEST = error(400, "Bad Request: can't parse entities")
+BLOCKED = error(403, "Forbidden: bot was blocked by the user")
+
+
+class _HangUp(Exception):
+    """Raised inside the server to drop the connection instead of answering."""
+
+
+@dataclass
+class ScriptedBotApi(FakeBotApi):
+    """FakeBotApi whose sendMessage answers follow `script[chat]` in order (then OK);
+    chats in `blocked` get 403 every time, as Telegram answers a user who blocked the bot."""
+
+    script: dict[int, list[Answer]] = field(default_factory=dict)
+    blocked: set[int] = field(default_factory=set)
+    attempts: list[int] = field(default_factory=list)  # the chat of every sendMessage call
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        # serve_forever's default 0.5 s poll makes every stop() take that long; 16 tests here.
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
+
+    def tried(self, chat_id: int) -> int:
+        with self._cond:
+            return self.attempts.count(chat_id)
+
+    def _send_message(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        chat_id = int(params["chat_id"])
+        with self._cond:
+            self.attempts.append(chat_id)
+            planned = self.script.get(chat_id)
+            answer: Answer = planned.pop(0) if planned else OK
+            if chat_id in self.blocked:
+                answer = BLOCKED
+        if answer == HANG_UP:
+            raise _HangUp
+        if isinstance(answer, tuple):
+            return answer
+        return super()._send_message(params)
+
+    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
+        base: Any = super()._handler_class()
+
+        class HangingUp(base):  # type: ignore[misc]
+            def do_POST(self) -> None:
+                try:
+                    super().do_POST()
+                except _HangUp:
+                    self.close_connection = True  # the client sees the connection drop
+
+        return cast(type[BaseHTTPRequestHandler], HangingUp)
+
+
+# --- the rig: real storage, real Bot, scripted API, injected clock ------------------------
+
+
+@dataclass(frozen=True)
+class Row:
+    id: int
+    chat_id: int
+    item_id: int
+    status: str
+    attempts: int
+    not_before: float
+    last_error: str | None
+    message_id: int | None
+    more: int
+
+
+@dataclass
+class Rig:
+    api: ScriptedBotApi
+    bot: Bot
+    storage: Storage
+    db: Path
+    clock: Clock
+    topic_id: int
+    feed_id: int
+    sender: Sender
+    closing: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    _keys: Iterator[int] = field(default_factory=lambda: iter(range(1, 10_000)))
+
+    async def subscriber(self, chat_id: int, language: str = "ru") -> None:
+        await self.storage.upsert_chat(chat_id, type="private", language=language, now=self.clock())
+        await self.storage.add_subscription(chat_id, self.topic_id, now=self.clock())
+
+    def draft(self, title: str, **fields: Any) -> ItemDraft:
+        key = f"item-{next(self._keys)}"
+        return ItemDraft(
+            key=key,
+            url=f"https://news.example/{key}",
+            title=title,
+            published_at=self.clock() - 60,
+            text=f"{title}. Текст новости.",
+            summary=f"{title}. Коротко.",
+            topic_ids=(self.topic_id,),
+            fingerprint=key,
+            **fields,
+        )
+
+    async def publish(self, *drafts: ItemDraft, push_limit: int = 20) -> None:
+        """Store items as one check of the feed would, queueing them for the subscribers."""
+        await self.storage.store_items(
+            self.feed_id,
+            drafts,
+            now=self.clock(),
+            check=FeedCheck(next_check_at=self.clock() + 600),
+            queue=True,
+            push_limit=push_limit,
+        )
+
+    def rows(self) -> list[Row]:
+        with sqlite3.connect(f"file:{self.db}?mode=ro", uri=True, timeout=5) as conn:
+            found = conn.execute(
+                """SELECT id, chat_id, item_id, status, attempts, not_before, last_error,
+                          message_id, more FROM outbox ORDER BY id"""
+            ).fetchall()
+        return [Row(*r) for r in found]
+
+    def row(self, chat_id: int) -> Row:
+        (row,) = [r for r in self.rows() if r.chat_id == chat_id]
+        return row
+
+    def texts(self, chat_id: int) -> list[str]:
+        return [m.text for m in self.api.messages_to(chat_id)]
+
+
+@pytest.fixture
+async def rig(tmp_path: Path) -> AsyncIterator[Rig]:
+    api = ScriptedBotApi()
+    api.start()
+    db = tmp_path / "newsbot.db"
+    storage = await open_storage(db)
+    bot = Bot(api.token, base_url=api.base_url)
+    clock = Clock()
+    closing: list[Callable[[], Awaitable[None]]] = []
+    try:
+        await bot.initialize()
+        topic = await storage.sync_topic("central-asia", "Центральная Азия", "Central Asia", [])
+        feed = await storage.add_feed(
+            "https://news.example/feed.xml",
+            title=FEED_TITLE,
+            interval_seconds=600,
+            next_check_at=clock() + 600,
+            now=clock(),
+            topic_ids=(topic.id,),
+        )
+        sender = Sender(bot, storage, timezone=TIMEZONE, clock=clock, pause=0)
+        yield Rig(api, bot, storage, db, clock, topic.id, feed.id, sender, closing)
+    finally:
+        for close in closing:
+            await close()
+        await bot.shutdown()
+        await storage.close()
+        api.stop()
+
+
+@pytest.fixture
+def dead_port() -> Iterator[int]:
+    """A loopback port that is bound but not listening: every connection is refused."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        yield int(sock.getsockname()[1])
+
+
+async def drained(sender: Sender) -> int:
+    """One drain, failing (not hanging) if it never ends: a row that stays due loops it."""
+    return await asyncio.wait_for(sender.drain(), timeout=10)
+
+
+def backoff(attempts: int) -> float:
+    """The sender's retry delay after `attempts` earlier attempts: 5 s doubling."""
+    return 5.0 * float(2**attempts)
+
+
+# --- transient errors ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("failure", ["http-500", "http-502", "hang-up", "refused"])
+async def test_a_transient_error_postpones_the_row_and_a_later_drain_sends_it(
+    rig: Rig, failure: str, dead_port: int
+) -> None:
+    await rig.subscriber(ALICE)
+    await rig.publish(rig.draft("Переговоры в Астане"))
+    first = rig.sender
+    if failure == "refused":  # this one drain goes to a port where nothing listens
+        offline = Bot(rig.api.token, base_url=f"http://127.0.0.1:{dead_port}/bot")
+        first = Sender(offline, rig.storage, timezone=TIMEZONE, clock=rig.clock, pause=0)
+        # Never initialized (getMe would fail), so shutdown() would skip it: close its client.
+        rig.closing.append(offline.request.shutdown)
+    else:
+        answers: dict[str, Answer] = {
+            "http-500": SERVER_ERROR,
+            "http-502": BAD_GATEWAY,
+            "hang-up": HANG_UP,
+        }
+        rig.api.script[ALICE] = [answers[failure]]
+    start = rig.clock()
+
+    assert await drained(first) == 0
+    row = rig.row(ALICE)
+    assert (row.status, row.attempts, row.not_before) == ("pending", 1, start + backoff(0))
+    assert row.last_error and row.message_id is None
+    assert rig.texts(ALICE) == []
+
+    rig.clock.advance(backoff(0) - 0.5)  # not due yet: nothing is tried
+    assert await drained(rig.sender) == 0
+    assert rig.row(ALICE).status == "pending"
+
+    rig.clock.advance(0.5)
+    assert await drained(rig.sender) == 1
+    (card,) = rig.texts(ALICE)
+    assert "Переговоры в Астане" in card
+    row = rig.row(ALICE)
+    assert (row.status, row.attempts) == ("sent", 2)
+    assert row.message_id == rig.api.messages_to(ALICE)[0].message_id
+
+
+async def test_after_max_attempts_transient_failures_the_row_fails_with_the_error_kept(
+    rig: Rig,
+) -> None:
+    await rig.subscriber(ALICE)
+    await rig.publish(rig.draft("Переговоры в Астане"))
+    rig.api.script[ALICE] = [SERVER_ERROR] * MAX_ATTEMPTS
+
+    for attempt in range(MAX_ATTEMPTS - 1):
+        assert await drained(rig.sender) == 0
+        row = rig.row(ALICE)
+        assert (row.status, row.attempts) == ("pending", attempt + 1)
+        assert row.not_before == rig.clock() + backoff(attempt)
+        rig.clock.advance(backoff(attempt))
+
+    assert await drained(rig.sender) == 0
+    row = rig.row(ALICE)
+    assert (row.status, row.attempts) == ("failed", MAX_ATTEMPTS)
+    assert row.last_error is not None and "Internal Server Error" in row.last_error
+    rig.clock.advance(24 * 3600)
+    assert await drained(rig.sender) == 0
+    assert rig.api.tried(ALICE) == MAX_ATTEMPTS and rig.texts(ALICE) == []
+
+
+# --- refusals -----------------------------------------------------------------------------
+
+
+async def test_a_bad_request_fails_the_row_at_once(rig: Rig) -> None:
+    await rig.subscriber(ALICE)
+    await rig.publish(rig.draft("Переговоры в Астане"))
+    rig.api.script[ALICE] = [BAD_REQUEST]
+
+    assert await drained(rig.sender) == 0
+    row = rig.row(ALICE)
+    assert (row.status, row.attempts) == ("failed", 1)
+    assert row.last_error is not None and "can't parse entities" in row.last_error.lower()
+    rig.clock.advance(24 * 3600)  # no retry, however long we wait
+    assert await drained(rig.sender) == 0
+    assert rig.api.tried(ALICE) == 1 and rig.texts(ALICE) == []
+
+
+async def test_retry_after_postpones_exactly_that_row_by_retry_after(rig: Rig) -> None:
+    await rig.subscriber(ALICE)
+    await rig.subscriber(BOB)
+    await rig.publish(rig.draft("Переговоры в Астане"))
+    rig.api.script[ALICE] = [error(429, "Too Many Requests: retry after 7", retry_after=7)]
+    start = rig.clock()
+
+    assert await drained(rig.sender) == 1
+    assert len(rig.texts(BOB)) == 1  # the other chat's row is not held back
+    row = rig.row(ALICE)
+    assert (row.status, row.attempts, row.not_before) == ("pending", 1, start + 7)
+    assert await rig.storage.pending_outbox(start + 6.9) == []
+
+    rig.clock.advance(7)
+    assert await drained(rig.sender) == 1
+    assert len(rig.texts(ALICE)) == 1 and rig.row(ALICE).status == "sent"
+
+
+async def test_forbidden_deactivates_the_chat_and_fails_its_pending_rows(rig: Rig) -> None:
+    await rig.subscriber(ALICE)
+    await rig.subscriber(BOB)
+    await rig.publish(rig.draft("Переговоры в Астане"), rig.draft("Встреча в Душанбе"))
+    rig.api.blocked.add(ALICE)
+
+    assert await drained(rig.sender) == 2  # BOB's two cards
+    chat = await rig.storage.chat(ALICE)
+    assert chat is not None and not chat.active
+    alice_rows = [r for r in rig.rows() if r.chat_id == ALICE]
+    assert [r.status for r in alice_rows] == ["failed", "failed"]
+    assert len(rig.texts(BOB)) == 2
+    # Told once that the chat blocked the bot, the sender stops sending there.
+    assert rig.api.tried(ALICE) == 1
+    rig.clock.advance(3600)
+    await rig.publish(rig.draft("Саммит ШОС"))
+    assert await drained(rig.sender) == 1
+    assert rig.api.tried(ALICE) == 1 and len(rig.texts(BOB)) == 3
+
+
+# --- split cards, bad rows, "and N more" --------------------------------------------------
+
+
+def long_documents() -> list[dict[str, str]]:
+    """Forty long document titles: a card far over one message's 4096 characters."""
+    return [
+        {
+            "title": f"Соглашение № {n} о сотрудничестве в области энергетики, транспорта и "
+            f"образования между министерствами Республики Казахстан и Республики Таджикистан "
+            f"на 2024–2026 годы, включая обмен опытом и подготовку кадров"
+        }
+        for n in range(1, 41)
+    ]
+
+
+async def long_card(rig: Rig) -> list[str]:
+    await rig.publish(rig.draft("Переговоры в Астане", documents=long_documents()))
+    (row,) = {r.item_id for r in rig.rows()}
+    item = await rig.storage.item(row)
+    assert item is not None
+    parts = render_html(item_card(item), "ru", TIMEZONE)
+    assert len(parts) >= 2
+    return parts
+
+
+async def test_a_split_card_is_sent_whole_and_marked_sent_with_its_first_message(
+    rig: Rig,
+) -> None:
+    await rig.subscriber(ALICE)
+    parts = await long_card(rig)
+
+    assert await drained(rig.sender) == 1
+    assert rig.texts(ALICE) == parts
+    row = rig.row(ALICE)
+    assert row.status == "sent"
+    assert row.message_id == rig.api.messages_to(ALICE)[0].message_id
+
+
+async def test_a_split_card_whose_second_part_fails_is_not_marked_sent(rig: Rig) -> None:
+    await rig.subscriber(ALICE)
+    parts = await long_card(rig)
+    rig.api.script[ALICE] = [OK, SERVER_ERROR]
+
+    assert await drained(rig.sender) == 0
+    assert rig.texts(ALICE) == parts[:1]
+    row = rig.row(ALICE)
+    assert (row.status, row.attempts, row.message_id) == ("pending", 1, None)
+
+    rig.clock.advance(backoff(0))
+    assert await drained(rig.sender) == 1
+    assert rig.texts(ALICE)[1:] == parts  # the whole card again, then marked sent
+    assert rig.row(ALICE).status == "sent"
+
+
+async def test_a_row_that_cannot_be_rendered_does_not_stop_the_drain(rig: Rig) -> None:
+    await rig.subscriber(ALICE)
+    await rig.subscriber(BOB)
+    # A stored item whose documents are not objects: rendering its card raises.
+    broken = cast(list[dict[str, str]], ["not a document object"])
+    await rig.publish(rig.draft("Сломанная запись", documents=broken))
+    await rig.publish(rig.draft("Переговоры в Астане"))
+
+    assert await drained(rig.sender) == 2
+    failed = [r for r in rig.rows() if r.status == "failed"]
+    assert len(failed) == 2 and all((r.last_error or "").startswith("internal") for r in failed)
+    for chat in (ALICE, BOB):
+        (card,) = rig.texts(chat)
+        assert "Переговоры в Астане" in card
+
+
+async def test_a_transient_failure_in_one_chat_does_not_stop_the_drain(rig: Rig) -> None:
+    for chat in (ALICE, BOB, CAROL):
+        await rig.subscriber(chat)
+    await rig.publish(rig.draft("Переговоры в Астане"))
+    first = min(rig.rows(), key=lambda r: r.id).chat_id
+    rig.api.script[first] = [HANG_UP]
+
+    assert await drained(rig.sender) == 2
+    assert rig.row(first).status == "pending"
+    assert {c for c in (ALICE, BOB, CAROL) if rig.texts(c)} == {ALICE, BOB, CAROL} - {first}
+
+
+async def test_a_more_row_sends_and_n_more_not_the_items_card(rig: Rig) -> None:
+    await rig.subscriber(ALICE)
+    await rig.subscriber(BOB, language="en")
+    titles = ["Переговоры в Астане", "Встреча в Душанбе", "Саммит ШОС", "Форум в Бишкеке"]
+    await rig.publish(*(rig.draft(t) for t in titles), push_limit=1)
+    assert sorted(r.more for r in rig.rows()) == [0, 0, 3, 3]
+
+    assert await drained(rig.sender) == 4
+    for chat, phrase in ((ALICE, "и ещё 3 новых записей"), (BOB, "and 3 more new items")):
+        card, more = rig.texts(chat)
+        assert titles[0] in card
+        assert phrase in more and FEED_TITLE in more
+        assert not any(title in more for title in titles)
+    assert all(r.status == "sent" for r in rig.rows())
+
+
+# --- the e2e harness ----------------------------------------------------------------------
+
+
+async def test_the_harness_runs_the_shutdown_of_run_polling(tmp_path: Path) -> None:
+    """updater.stop → stop → post_stop → shutdown → post_shutdown (production's)."""
+    seen: list[tuple[str, bool, bool]] = []
+    async with running_bot_against(FakeBotApi(), tmp_path) as bot:
+        app = bot.app
+        production_post_shutdown = app.post_shutdown
+        assert production_post_shutdown is not None
+        assert app.updater is not None
+        updater = app.updater
+
+        def record(step: str) -> None:
+            # PTB keeps no public "initialized" flag; _initialized is what shutdown() clears.
+            seen.append((step, updater.running or app.running, app._initialized))
+
+        async def post_stop(application: Any) -> None:
+            record("post_stop")
+
+        async def post_shutdown(application: Any) -> None:
+            record("post_shutdown")
+            await production_post_shutdown(application)
+
+        app.post_stop = post_stop
+        app.post_shutdown = post_shutdown
+        sender = bot.sender_task
+        assert sender is not None and not sender.done()
+        record("running")
+    assert seen == [
+        ("running", True, True),
+        ("post_stop", False, True),
+        ("post_shutdown", False, False),
+    ]
+    assert sender.cancelled()  # bot/app.py post_shutdown ended the sender
+    assert app.bot_data.services is None
+
+
+async def test_a_dead_sender_fails_the_harness_waits_at_once(tmp_path: Path) -> None:
+    async with running_bot_against(FakeBotApi(), tmp_path) as bot:
+        services = bot.app.bot_data.services
+        assert services is not None and bot.sender_task is not None
+        # The database goes away: the sender's next look at the outbox raises, and its
+        # task ends with that error.
+        await bot.storage.close()
+        services.sender.wake()
+        with pytest.raises(SenderDied) as died:
+            # A long deadline: only the sender check can end this wait in time.
+            await bot.wait_for_messages(USER, 1, timeout=30)
+        # aiosqlite or sqlite3 says so, depending on where the sender was when it closed.
+        assert isinstance(died.value.__cause__, ValueError | sqlite3.ProgrammingError)
+        assert bot.sender_task.done()
+        with pytest.raises(SenderDied):
+            await bot.say("/help", user=USER)
+
+
+async def test_a_sender_that_died_unnoticed_fails_the_test_at_stop(tmp_path: Path) -> None:
+    with pytest.raises(SenderDied):
+        async with running_bot_against(FakeBotApi(), tmp_path) as bot:
+            services = bot.app.bot_data.services
+            assert services is not None and bot.sender_task is not None
+            await bot.storage.close()
+            services.sender.wake()
+            await asyncio.wait({bot.sender_task}, timeout=30)
+            assert bot.sender_task.done()
