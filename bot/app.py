@@ -152,6 +152,7 @@ def reader_pool(config: Config) -> ProcessPoolExecutor | None:
         workers,
         mp_context=multiprocessing.get_context("spawn"),  # no fork of a threaded process
         initializer=start_reader_process,
+        initargs=(os.getpid(),),
     )
 
 

@@ -74,17 +74,21 @@ def _signature(blob: bytes) -> stories.StorySignature:
     return stories.StorySignature.from_bytes(blob)
 
 
-def start_reader_process() -> None:
+def start_reader_process(bot_pid: int) -> None:
     """Initialiser of a reader process: Ctrl-C is the bot's to handle (it shuts the pool
     down); a bot killed outright leaves no reader behind; the dictionaries load before the
     first feed, not during it."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    threading.Thread(target=_exit_with, args=(os.getppid(),), daemon=True).start()
+    threading.Thread(target=_exit_with, args=(bot_pid,), daemon=True).start()
     read_entry(Entry("warm-up", None, "Переговоры", None, "Президенты провели переговоры."))
 
 
-def _exit_with(parent: int) -> None:
-    """The pool's queues never tell a worker that the bot died (kill -9): watch for it."""
-    while os.getppid() == parent:
+def _exit_with(bot_pid: int) -> None:
+    """The pool's queues never tell a worker that the bot died (kill -9): watch for it.
+
+    The bot's pid comes from the bot itself: a worker started as the bot was being killed
+    already has another parent when it first looks.
+    """
+    while os.getppid() == bot_pid:
         time.sleep(0.5)
     os._exit(0)

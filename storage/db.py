@@ -25,14 +25,20 @@ def migrations() -> list[tuple[int, str]]:
     return found
 
 
-async def connect(path: str | Path) -> aiosqlite.Connection:
-    """Open the database file, set WAL and foreign keys, and bring the schema up to date."""
+async def connect(path: str | Path, *, read_only: bool = False) -> aiosqlite.Connection:
+    """Open the database file, set WAL and foreign keys, and bring the schema up to date.
+
+    A `read_only` connection (queries beside the writer) migrates nothing and writes nothing.
+    """
     conn = await aiosqlite.connect(str(path), isolation_level=None)
     try:
         conn.row_factory = aiosqlite.Row
+        await conn.execute("PRAGMA busy_timeout = 5000")
+        if read_only:
+            await conn.execute("PRAGMA query_only = ON")
+            return conn
         await conn.execute("PRAGMA journal_mode = WAL")
         await conn.execute("PRAGMA foreign_keys = ON")
-        await conn.execute("PRAGMA busy_timeout = 5000")
         await conn.execute("PRAGMA synchronous = NORMAL")
         await migrate(conn)
     except BaseException:

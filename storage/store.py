@@ -57,17 +57,33 @@ class FeedExistsError(Exception):
 
 
 async def open_storage(path: str | Path) -> Storage:
-    """The production opener: connect, migrate, and wrap the connection."""
-    return Storage(await connect(path))
+    """The production opener: the writer (connected and migrated first), then a reader."""
+    writer = await connect(path)
+    try:
+        reader = await connect(path, read_only=True)
+    except BaseException:
+        await writer.close()
+        raise
+    return Storage(writer, reader)
 
 
 class Storage:
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(
+        self, conn: aiosqlite.Connection, reader: aiosqlite.Connection | None = None
+    ) -> None:
         self._conn = conn
-        # One connection is shared by every coroutine: transactions must not interleave.
+        # Queries go to their own connection (WAL lets it read beside a writing transaction),
+        # so a command's query never queues behind a poll's writes.
+        self._reader = reader or conn
+        # One writer connection is shared by every coroutine: transactions must not interleave.
         self._write_lock = asyncio.Lock()
+        # Bulk writes (a feed check's items) line up here first: at most one of them waits
+        # for the write lock at a time, so a command's small write waits for at most one.
+        self._bulk_gate = asyncio.Lock()
 
     async def close(self) -> None:
+        if self._reader is not self._conn:
+            await self._reader.close()
         await self._conn.close()
 
     @asynccontextmanager
@@ -82,11 +98,11 @@ class Storage:
             await self._conn.execute("COMMIT")
 
     async def _all(self, sql: str, params: Sequence[Any] = ()) -> list[aiosqlite.Row]:
-        async with self._conn.execute(sql, params) as cursor:
+        async with self._reader.execute(sql, params) as cursor:
             return list(await cursor.fetchall())
 
     async def _one(self, sql: str, params: Sequence[Any] = ()) -> aiosqlite.Row | None:
-        async with self._conn.execute(sql, params) as cursor:
+        async with self._reader.execute(sql, params) as cursor:
             return await cursor.fetchone()
 
     async def _write_one(self, sql: str, params: Sequence[Any] = ()) -> aiosqlite.Row | None:
@@ -293,7 +309,7 @@ class Storage:
         "and N more" row per chat. A crash leaves all of it or none of it.
         """
         by_key = {d.key: d for d in drafts}  # a feed repeating an entry stores it once
-        async with self._transaction() as conn:
+        async with self._bulk_gate, self._transaction() as conn:
             known: dict[str, tuple[int, str]] = {}
             keys = list(by_key)
             for chunk in _chunks(keys):

@@ -66,7 +66,7 @@ async def test_feed_errors_are_kept_on_the_row_and_others_go_on(running_bot: Run
     )
     bot.clock.advance(601)
     await bot.poll()
-    await bot.api.wait_for_messages(USER, 2)  # subscribe answer + the new card
+    await bot.wait_for_messages(USER, 2)  # subscribe answer + the new card
 
     bad, good = sorted(await bot.storage.feeds(), key=lambda f: f.url)
     assert (bad.error_count, bad.last_error) == (1, "HTTP 500 Internal Server Error")
@@ -137,7 +137,7 @@ async def test_blocked_chat_is_deactivated_and_rate_limit_postpones(
 
     bot.clock.advance(7)
     bot.app.bot_data.services.sender.wake()  # type: ignore[union-attr]
-    await bot.api.wait_for_messages(limited, 2)  # the subscribe answer, then the card
+    await bot.wait_for_messages(limited, 2)  # the subscribe answer, then the card
 
 
 def test_newsbot_run_polls_the_configured_api(tmp_path: Path) -> None:

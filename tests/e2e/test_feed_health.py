@@ -77,7 +77,7 @@ async def test_admins_hear_once_of_a_failing_feed_and_once_of_its_recovery(
     bot.feeds.put("/flaky.xml", rss("Flaky", [FeedItem("x", "Снова", "x")]))
     bot.clock.advance(feed.next_check_at - bot.clock.now)
     await bot.poll()
-    await bot.api.wait_for(
+    await bot.wait_for(
         lambda: any(m.text.startswith("✅ Лента №1") for m in bot.api.messages_to(ADMIN))
     )
 
@@ -88,12 +88,12 @@ async def test_a_slow_feed_being_added_keeps_no_one_waiting(running_bot: Running
     bot.feeds.put("/slow.xml", rss("Slow", [FeedItem("s", "x" * 200, "y" * 200)]), drip=0.05)
     started = time.monotonic()
     bot.api.send_command(f"/addfeed {bot.feeds.url('/slow.xml')}", user_id=ADMIN)
-    await bot.api.wait_for_messages(ADMIN, 1)  # "checking the feed…"
+    await bot.wait_for_messages(ADMIN, 1)  # "checking the feed…"
     (welcome,) = await bot.say("/start", user=USER)
     answered_in = time.monotonic() - started
     assert "Здравствуйте" in welcome.text
     assert len(bot.api.messages_to(ADMIN)) == 1  # /addfeed is still waiting for the feed
-    _, failed = await bot.api.wait_for_messages(ADMIN, 2, timeout=15)
+    _, failed = await bot.wait_for_messages(ADMIN, 2, timeout=15)
     assert "Не удалось добавить ленту" in failed.text and "timed out" in failed.text
     assert answered_in < 3.0  # well inside the 5 s deadline the /addfeed waited out
     assert await bot.storage.feeds() == []

@@ -40,7 +40,7 @@ async def test_new_item_reaches_subscriber_once(running_bot: RunningBot) -> None
 
     counts = await bot.storage.outbox_counts()
     assert sum(counts.values()) == 1, counts
-    (card,) = (await bot.api.wait_for_messages(USER, before + 1))[before:]
+    (card,) = (await bot.wait_for_messages(USER, before + 1))[before:]
 
     async def delivered() -> bool:
         return await bot.storage.outbox_counts() == {"sent": 1}
@@ -92,7 +92,7 @@ async def test_a_flood_arrives_as_twenty_cards_and_one_and_n_more(running_bot: R
     bot.clock.advance(601)
     before = len(bot.api.messages_to(USER))
     await bot.poll()
-    received = (await bot.api.wait_for_messages(USER, before + 21))[before:]
+    received = (await bot.wait_for_messages(USER, before + 21))[before:]
     assert [m.text.splitlines()[0] for m in received[:20]] == [
         f"<b>Новость {n}</b>" for n in range(20)
     ]

@@ -79,7 +79,7 @@ async def ask(
         thread_id=thread_id,
         is_topic_message=is_topic_message,
     )
-    return (await bot.api.wait_for_messages(where, before + replies))[before:]
+    return (await bot.wait_for_messages(where, before + replies))[before:]
 
 
 async def add_feed(bot: RunningBot, path: str, *topics: str) -> None:
@@ -250,7 +250,7 @@ async def test_a_configured_feeds_first_check_pushes_nothing_to_a_present_subscr
 
         # The subscriber is real: what is new from now on reaches them, and only that.
         await publish(bot, "/cfg.xml", [new_item(1), *OLD_ITEMS])
-        (card,) = await bot.api.wait_for_messages(USER, 1)
+        (card,) = await bot.wait_for_messages(USER, 1)
         assert "новость номер 1" in card.text
         await outbox_is(bot, {"sent": 1})
         assert len(bot.api.messages_to(USER)) == 1
@@ -269,7 +269,7 @@ async def test_addfeeds_first_check_pushes_nothing_to_a_present_subscriber(
     assert await bot.storage.outbox_counts() == {}  # queued in the same transaction, or never
 
     await publish(bot, "/news.xml", [new_item(1), *OLD_ITEMS])
-    (card,) = (await bot.api.wait_for_messages(USER, 2))[1:]
+    (card,) = (await bot.wait_for_messages(USER, 2))[1:]
     assert "новость номер 1" in card.text
     await outbox_is(bot, {"sent": 1})
     assert len(bot.api.messages_to(USER)) == 2
@@ -306,7 +306,7 @@ async def test_subscribe_in_a_forum_topic_delivers_into_that_topic(
     await add_feed(bot, "/news.xml", "central-asia")
     before = len(bot.api.messages_to(FORUM))
     await publish(bot, "/news.xml", [new_item(1), *OLD_ITEMS])
-    (card,) = (await bot.api.wait_for_messages(FORUM, before + 1))[before:]
+    (card,) = (await bot.wait_for_messages(FORUM, before + 1))[before:]
     assert "новость номер 1" in card.text
     assert card.thread_id == THREAD
     await outbox_is(bot, {"sent": 1})
@@ -369,7 +369,7 @@ async def test_a_chat_that_blocked_the_bot_is_active_again_after_start(
 
     before = len(bot.api.messages_to(USER))
     await publish(bot, "/news.xml", [new_item(2), new_item(1), *OLD_ITEMS])
-    (card,) = (await bot.api.wait_for_messages(USER, before + 1))[before:]
+    (card,) = (await bot.wait_for_messages(USER, before + 1))[before:]
     assert "новость номер 2" in card.text
     await outbox_is(bot, {"failed": 1, "sent": 1})
 

@@ -43,7 +43,7 @@ async def send_file(
     """Send a document as `user` and return the bot's one text answer."""
     before = len(bot.api.messages_to(user))
     api_of(bot).send_document(data, user_id=user, file_name=name, **kw)  # type: ignore[arg-type]
-    messages = await bot.api.wait_for_messages(user, before + 1)
+    messages = await bot.wait_for_messages(user, before + 1)
     return messages[before]
 
 

@@ -37,7 +37,7 @@ async def test_summit_card_for_the_reference_article(running_bot: RunningBot) ->
     assert stored is not None and stored.title == item.title
     parts = len(render_html(item_card(stored), "ru", "Europe/Moscow"))
     # Every part of the pushed card first: a late part must not be taken for /summit's answer.
-    pushed = await bot.api.wait_for_messages(USER, before + parts)
+    pushed = await bot.wait_for_messages(USER, before + parts)
     assert "Подписано документов: 9" in "\n".join(m.text for m in pushed[before:])
 
     messages = await bot.say("/summit", user=USER, replies=parts)  # the whole card, every part

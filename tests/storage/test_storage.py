@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -305,3 +306,16 @@ async def test_a_story_repeated_within_one_check_is_queued_once(store: Storage) 
     assert [p.item.key for p in await store.pending_outbox(NOW)] == ["x", "y"]
     x, _, z = [await store.item(n) for n in (1, 2, 3)]
     assert x is not None and z is not None and z.story_id == x.id
+
+
+async def test_queries_read_beside_a_write_in_progress(store: Storage) -> None:
+    """Queries have their own connection: they neither wait for a poll's transaction nor see
+    its uncommitted rows."""
+    await store.sync_topic("asia", "Азия", "Asia", [])
+    async with store._transaction() as conn:  # a poll's write, still open
+        await conn.execute(
+            "INSERT INTO topics (slug, name_ru, name_en) VALUES ('half', 'half', 'half')"
+        )
+        seen = await asyncio.wait_for(store.topics(), timeout=5)
+        assert [t.slug for t in seen] == ["asia"]
+    assert [t.slug for t in await store.topics()] == ["asia", "half"]
