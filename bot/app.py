@@ -172,7 +172,7 @@ def poll_settings(config: Config) -> PollSettings:
     polling = config.polling
     return PollSettings(
         interval=config.poll_interval,
-        max_interval=max(polling.max_interval, config.poll_interval),
+        max_interval=polling.max_interval,
         max_backoff=polling.max_backoff,
         alert_after=polling.alert_after,
         push_limit=polling.push_limit,

@@ -40,9 +40,8 @@ async def _no_alert(kind: str, feed: Feed, reason: str) -> None:
 class PollSettings:
     """How often feeds are checked and what one check may cost."""
 
-    interval: int = 900  # between two checks of a healthy feed
-    min_interval: int = 60  # cache hints never make checks more frequent than this...
-    max_interval: int = 6 * 3600  # ...nor rarer than this
+    interval: int = 900  # between two checks of a healthy feed; hints never shorten it...
+    max_interval: int = 6 * 3600  # ...and never stretch it beyond this
     max_backoff: int = 24 * 3600  # the longest wait after failures
     alert_after: int = 5  # consecutive failures before the admins hear of it
     push_limit: int = 20  # new items of one check pushed one by one; the rest as "and N more"
@@ -71,9 +70,10 @@ def backoff_delay(
 def next_interval(
     settings: PollSettings, interval: int, max_age: float | None, ttl: float | None
 ) -> float:
-    """The wait after a success: the feed's interval, longer when the server asks for it."""
+    """The wait after a success: the feed's interval, longer when the server asks for it
+    (Cache-Control, Expires, RSS <ttl>), but never beyond `max_interval`."""
     hinted = max(float(interval), max_age or 0.0, ttl or 0.0)
-    return max(float(settings.min_interval), min(hinted, float(settings.max_interval)))
+    return min(hinted, float(max(settings.max_interval, interval)))
 
 
 @dataclass

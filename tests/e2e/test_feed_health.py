@@ -97,3 +97,19 @@ async def test_a_slow_feed_being_added_keeps_no_one_waiting(running_bot: Running
     assert "Не удалось добавить ленту" in failed.text and "timed out" in failed.text
     assert answered_in < 3.0  # well inside the 5 s deadline the /addfeed waited out
     assert await bot.storage.feeds() == []
+
+
+async def test_addfeed_follows_the_feed_text_not_its_article_pages(
+    running_bot: RunningBot,
+) -> None:
+    """Full text is a configured feed's option: /addfeed never fetches the item links."""
+    bot = running_bot
+    bot.feeds.put("/page.html", b"<html><body><p>Page text</p></body></html>")
+    link = bot.feeds.url("/page.html")
+    bot.feeds.put("/teasers.xml", rss("Teasers", [FeedItem("t", "Title", "teaser", link=link)]))
+    await bot.say(f"/addfeed {bot.feeds.url('/teasers.xml')}", user=ADMIN, replies=2)
+    (feed,) = await bot.storage.feeds()
+    assert not feed.fulltext
+    assert bot.feeds.statuses("/page.html") == []
+    (item,) = await bot.storage.latest_items()
+    assert item.text == "teaser"

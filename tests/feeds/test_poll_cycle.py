@@ -16,7 +16,7 @@ import pytest
 
 from bot.feeds.fetch import Fetcher, FetchPolicy
 from bot.feeds.parse import Entry
-from bot.feeds.refresh import FeedService, PollSettings, backoff_delay
+from bot.feeds.refresh import PAGE_LIMIT, FeedService, PollSettings, backoff_delay
 from bot.reading import read_and_file
 from storage import Feed, ItemDraft, Storage, Topic, open_storage
 from tests.support.feed_server import FeedServer
@@ -134,14 +134,16 @@ async def test_feeds_due_during_a_cycle_are_taken_without_waiting_for_a_tick(rig
 async def test_failures_back_off_alert_once_and_recover_with_one_message(rig: Rig) -> None:
     rig.server.put("/flaky", b"oops", status=500)
     feed = await rig.follow("/flaky")
-    delays = []
+    delays, alerts_seen = [], []
     for _ in range(4):
         (outcome,) = await rig.service.poll_due()
         assert outcome.error == "HTTP 500 Internal Server Error"
         row = await rig.feed(feed.id)
         delays.append(row.next_check_at - rig.clock())
+        alerts_seen.append(len(rig.alerts.sent))
         rig.clock.advance(row.next_check_at - rig.clock())
     assert delays == [INTERVAL, 2 * INTERVAL, 4 * INTERVAL, 8 * INTERVAL]
+    assert alerts_seen == [0, 0, 1, 1]  # at the third failure in a row (alert_after=3), once
     assert [(kind, feed_id) for kind, feed_id, _ in rig.alerts.sent] == [("failing", feed.id)]
     assert "HTTP 500" in rig.alerts.sent[0][2]
     assert (await rig.feed(feed.id)).enabled  # never disabled by errors alone
@@ -159,6 +161,7 @@ async def test_backoff_is_capped_and_jittered() -> None:
     assert backoff_delay(600, 3, 86_400, lambda: 0.0) == 600 * 8 * 0.75
     assert backoff_delay(600, 3, 86_400, lambda: 1.0) == 600 * 8 * 1.25
     assert backoff_delay(600, 50, 86_400, lambda: 1.0) == 86_400
+    assert backoff_delay(600, 100_000, 86_400, lambda: 0.0) == 0.75 * 86_400  # no overflow
 
 
 async def test_gone_feed_is_paused_and_admins_told(rig: Rig) -> None:
@@ -412,6 +415,50 @@ async def test_bad_answers_are_recorded_errors_and_the_feed_is_rescheduled(
     feed = await rig.follow("/loop")
     (outcome,) = await rig.service.poll_due()
     assert outcome.error is not None and error in outcome.error
+    assert (outcome.new_items, outcome.updated, outcome.queued) == (0, 0, 0)
     row = await rig.feed(feed.id)
     assert (row.error_count, row.next_check_at) == (1, rig.clock() + INTERVAL)
     assert row.last_error is not None and error in row.last_error
+
+
+async def test_after_close_no_check_starts(rig: Rig) -> None:
+    rig.server.put("/f", rss("F", items("x", 1)))
+    await rig.follow("/f")
+    await rig.service.aclose()
+    assert await rig.service.start_due() == 0
+    assert rig.service.running == 0 and rig.server.statuses("/f") == []
+
+
+async def test_an_alert_that_cannot_be_sent_does_not_fail_the_check(tmp_path: Path) -> None:
+    async def broken_alert(kind: str, feed: Feed, reason: str) -> None:
+        raise RuntimeError("Telegram is down")
+
+    settings = PollSettings(interval=INTERVAL, alert_after=1)
+    async for built in make_rig(settings)(tmp_path):
+        built.service.alert = broken_alert
+        built.server.put("/gone", b"", status=410)
+        feed = await built.follow("/gone")
+        (outcome,) = await built.service.poll_due()
+        assert outcome.error is not None and "410" in outcome.error
+        row = await built.feed(feed.id)
+        assert (row.enabled, row.paused_reason, row.error_count) == (False, "gone", 1)
+
+
+@pytest.mark.parametrize(("extra", "read"), [(0, True), (1, False)])
+async def test_article_pages_are_read_up_to_three_mebibytes(
+    rig: Rig, extra: int, read: bool
+) -> None:
+    """A full-text feed's page at the cap is read; one byte more and the teaser stays."""
+    head, tail = b"<html><body><article><p>", b"</p></article></body></html>"
+    filler = b"Full page text. " * ((PAGE_LIMIT - len(head) - len(tail)) // 16 + 1)
+    page = head + filler[: PAGE_LIMIT - len(head) - len(tail) + extra] + tail
+    assert len(page) == PAGE_LIMIT + extra
+    rig.server.put("/page", page, content_type="text/html")
+    link = rig.server.url("/page")
+    rig.server.put("/f", rss("F", [FeedItem("p", "Page", "teaser only", link=link)]))
+    await rig.follow("/f", fulltext=True)
+    (outcome,) = await rig.service.poll_due()
+    assert outcome.error is None
+    (item,) = await rig.storage.latest_items()
+    assert ("Full page text." in item.text) is read  # the light reader keeps the page as is
+    assert (item.text == "teaser only") is not read
