@@ -319,3 +319,84 @@ async def test_queries_read_beside_a_write_in_progress(store: Storage) -> None:
         seen = await asyncio.wait_for(store.topics(), timeout=5)
         assert [t.slug for t in seen] == ["asia"]
     assert [t.slug for t in await store.topics()] == ["asia", "half"]
+
+
+async def test_records_read_back_field_by_field(store: Storage) -> None:
+    topic = await store.sync_topic("asia", "Азия", "Asia", ["Казахстан"])
+    assert (topic.slug, topic.name_ru, topic.name_en, topic.keywords) == (
+        "asia",
+        "Азия",
+        "Asia",
+        ("Казахстан",),
+    )
+    assert await store.topic("asia") == topic
+    chat = await store.upsert_chat(-100, type="supergroup", language="en", now=NOW)
+    assert chat == await store.chat(-100)
+    assert (chat.id, chat.type, chat.language, chat.active) == (-100, "supergroup", "en", True)
+    feed = await store.add_feed(
+        "https://e.x/rss", title="F", interval_seconds=60, next_check_at=NOW, now=NOW
+    )
+    assert (feed.fulltext, feed.source, feed.enabled, feed.primed) == (False, "admin", True, False)
+
+
+async def test_the_newest_summit_is_the_summit_card(store: Storage) -> None:
+    feed = await store.add_feed(
+        "https://e.x/rss", title="F", interval_seconds=60, next_check_at=NOW, now=NOW
+    )
+    older = ItemDraft("old", None, "Older talks", 1_700_000_000.0, is_summit=True)
+    newer = ItemDraft("new", None, "Newer talks", 1_700_100_000.0, is_summit=True)
+    plain = ItemDraft("plain", None, "Weather", 1_700_200_000.0)
+    await store_drafts(store, feed.id, [older, newer, plain])
+    summit = await store.latest_summit()
+    assert summit is not None and summit.title == "Newer talks"
+
+
+async def test_a_story_is_looked_for_three_days_back_only(store: Storage) -> None:
+    topic = await store.sync_topic("asia", "Азия", "Asia", [])
+    feed = await store.add_feed(
+        "https://a.x/rss", title="Wire", interval_seconds=60, next_check_at=NOW, now=NOW
+    )
+
+    def story(key: str) -> ItemDraft:
+        return draft(
+            key, topic_ids=(topic.id,), signature=b"SAME-" + key.encode(), story_bands=(9,)
+        )
+
+    async def check(key: str, at: float) -> None:
+        await store.store_items(
+            feed.id,
+            [story(key)],
+            now=at,
+            check=CHECK,
+            queue=False,
+            push_limit=20,
+            same_story=_same_prefix,
+        )
+
+    await check("a", NOW)
+    await check("b", NOW + 3 * 24 * 3600 - 60)  # within the window: the same story
+    await check("c", NOW + 3 * 24 * 3600 + 60)  # "a" is too old, but "b" is not
+    await check("d", NOW + 7 * 24 * 3600)  # nothing recent: a story of its own
+    a, b, c, d = [await store.item(n) for n in (1, 2, 3, 4)]
+    assert a is not None and b is not None and c is not None and d is not None
+    assert (b.story_id, c.story_id, d.story_id) == (a.id, a.id, d.id)
+
+
+async def test_every_candidate_of_a_shared_band_is_compared(store: Storage) -> None:
+    """A candidate already compared (through another band) does not hide the next one."""
+    feed = await store.add_feed(
+        "https://a.x/rss", title="Wire", interval_seconds=60, next_check_at=NOW, now=NOW
+    )
+    stored = [
+        draft("other", signature=b"DIFF", story_bands=(1, 2)),
+        draft("same", signature=b"SAME-1", story_bands=(2,)),
+    ]
+    await store_drafts(store, feed.id, stored, same_story=_same_prefix)
+    await store_drafts(
+        store,
+        feed.id,
+        [draft("new", signature=b"SAME-2", story_bands=(1, 2))],
+        same_story=_same_prefix,
+    )
+    new = await store.item(3)
+    assert new is not None and new.key == "new" and new.story_id == 2
