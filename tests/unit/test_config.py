@@ -162,3 +162,47 @@ def test_check_config_warns_of_an_empty_config_and_no_admins(
         == 0
     )
     assert "warning: the configuration" not in capsys.readouterr().err
+
+
+# [polling]: the documented defaults (README, config.example.toml) and accepted ranges.
+POLLING_DEFAULTS = {
+    "allow_private_networks": False,
+    "allowed_hosts": (),
+    "max_bytes": 10 * 1024 * 1024,
+    "check_timeout": 90,
+    "concurrency": 8,
+    "per_host": 2,
+    "max_interval": 6 * 3600,
+    "max_backoff": 24 * 3600,
+    "alert_after": 5,
+    "push_limit": 20,
+    "reader_processes": None,
+}
+POLLING_RANGES = {
+    "max_bytes": (65_536, 536_870_912),
+    "check_timeout": (5, 3600),
+    "concurrency": (1, 256),
+    "per_host": (1, 64),
+    "max_interval": (60, 604_800),
+    "max_backoff": (60, 2_592_000),
+    "alert_after": (1, 1000),
+    "push_limit": (1, 1000),
+    "reader_processes": (0, 64),
+}
+
+
+def test_polling_defaults_are_the_documented_ones(tmp_path: Path) -> None:
+    polling = load_config(write(tmp_path, ""), environ={}).polling
+    assert {key: getattr(polling, key) for key in POLLING_DEFAULTS} == POLLING_DEFAULTS
+
+
+@pytest.mark.parametrize("key", sorted(POLLING_RANGES))
+def test_polling_ranges_take_their_ends_and_refuse_one_past(tmp_path: Path, key: str) -> None:
+    low, high = POLLING_RANGES[key]
+    for value in (low, high):
+        polling = load_config(write(tmp_path, f"[polling]\n{key} = {value}\n"), environ={}).polling
+        assert getattr(polling, key) == value
+    for value in (low - 1, high + 1):
+        with pytest.raises(ConfigError) as raised:
+            load_config(write(tmp_path, f"[polling]\n{key} = {value}\n"), environ={})
+        assert raised.value.problems == [f"[polling] {key}: an integer from {low} to {high}"]
