@@ -4,8 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from bot.delivery.render import Card, cut_text, more_items_message, render_html, render_text
-from storage import Item
+from bot.delivery.render import (
+    Block,
+    Card,
+    cut_text,
+    make_card,
+    more_items_message,
+    pack_messages,
+    render_html,
+    render_text,
+)
+from storage import Item, ItemDraft
 from tests.support.telegram_html import telegram_html_problems
 
 HOSTILE = [
@@ -113,3 +122,74 @@ def test_the_and_n_more_message_names_the_feed_escaped() -> None:
         "…and 2995 more new items from <b>Flood &amp; &lt;Co&gt;</b>. The newest: /latest"
     )
     assert telegram_html_problems(message) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "limit", "expected"),
+    [
+        ("a" * 10, 10, "a" * 10),  # exactly at the limit: untouched
+        ("Abcd. efgh ijkl", 5, "Abcd."),  # a sentence ending exactly at the limit
+        ("Ab. Cd. Efghijklmnop", 10, "Ab. Cd."),  # the last sentence end that fits
+        ("123456789. abcdefghijklmnop", 21, "123456789."),  # a sentence end at half the limit
+        ("123456. abcdefghijk lmnopqrst", 20, "123456. abcdefghijk…"),  # too early: a word
+        ("abcdefghij klmnopqrstuvwxyz", 21, "abcdefghij…"),  # a space at half the limit
+        ("abcdefghij klmnopqrstuvwxyz", 20, "abcdefghij…"),
+        ("abc defghijklmnopqrstuvwxyz", 20, "abc defghijklmnopqr…"),  # space too early: hard cut
+        ("x" * 30, 10, "x" * 9 + "…"),
+        ("abcdefghij, klmnop", 12, "abcdefghij…"),  # no dangling punctuation before '…'
+    ],
+)
+def test_cut_text_boundaries(text: str, limit: int, expected: str) -> None:
+    assert cut_text(text, limit) == expected
+    assert len(cut_text(text, limit)) <= limit
+
+
+def test_every_field_is_cut_to_its_own_limit() -> None:
+    card = Card(
+        title="t" * 1000,
+        source="s" * 1000,
+        published_at=None,
+        url=None,
+        summary="x" * 1000,
+        documents=("d" * 2000,),
+    )
+    (message,) = render_html(card, "ru", "UTC")
+    assert f"<b>{'t' * 299}…</b>" in message
+    assert f"<i>{'s' * 99}…</i>" in message
+    assert f"\n\n{'x' * 599}…\n\n" in message
+    assert f"1. {'d' * 999}…" in message
+
+
+def test_who_and_where_lines() -> None:
+    def line(participants: tuple[str, ...], place: str | None) -> list[str]:
+        card = Card("T", "S", None, None, "", participants=participants, place=place)
+        return render_html(card, "ru", "UTC")[0].split("\n\n")[1:]
+
+    assert line(("Токаев", "Рахмон"), "Астана") == ["Токаев, Рахмон — Астана"]
+    assert line(("Токаев",), None) == ["Токаев"]
+    assert line((), "Астана") == ["Астана"]
+    assert line((), None) == []
+
+
+def test_quotes_in_feed_text_are_kept_as_quotes() -> None:
+    (message,) = render_html(Card('Say "hi"', "S", None, None, ""), "ru", "UTC")
+    assert message.startswith('<b>Say "hi"</b>')
+
+
+def test_a_card_falls_back_to_arrival_date_and_to_the_text() -> None:
+    draft = ItemDraft(key="k", url=None, title="T", published_at=None, text="The text.")
+    card = make_card(draft, "Feed", fallback_date=1_700_000_000.0)
+    assert (card.published_at, card.summary) == (1_700_000_000.0, "The text.")
+    dated = make_card(
+        ItemDraft(key="k", url=None, title="T", published_at=5.0, text="x", summary="Gist."),
+        "Feed",
+        fallback_date=9.0,
+    )
+    assert (dated.published_at, dated.summary) == (5.0, "Gist.")
+
+
+@pytest.mark.parametrize(("size", "messages"), [(4096, 1), (4097, 2)])
+def test_messages_fill_up_to_4096_characters(size: int, messages: int) -> None:
+    first = "a" * 2000
+    second = "b" * (size - 2000 - 2)  # joined by a blank line
+    assert len(pack_messages([Block(first), Block(second)])) == messages
