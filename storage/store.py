@@ -153,23 +153,27 @@ class Storage:
         topic_ids: Iterable[int] = (),
         source: str = "admin",
     ) -> Feed:
-        existing = await self.feed_by_url(url)
-        if existing is not None:
-            raise FeedExistsError(existing)
         async with self._transaction() as conn:
-            cursor = await conn.execute(
+            # ON CONFLICT, not a look-up first: two admins adding one address at once
+            # (their /addfeed run side by side) must end with one feed and a clear answer.
+            async with conn.execute(
                 """INSERT INTO feeds (url, title, fulltext, interval_seconds, next_check_at,
                                       added_by, created_at, source)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                   ON CONFLICT (url) DO NOTHING RETURNING id""",
                 (url, title, int(fulltext), interval_seconds, next_check_at, added_by, now, source),
-            )
-            feed_id = cursor.lastrowid
-            await conn.executemany(
-                "INSERT OR IGNORE INTO feed_topics (feed_id, topic_id) VALUES (?, ?)",
-                [(feed_id, t) for t in topic_ids],
-            )
-        assert feed_id is not None
-        feed = await self.feed(feed_id)
+            ) as cursor:
+                row = await cursor.fetchone()
+            if row is not None:
+                await conn.executemany(
+                    "INSERT OR IGNORE INTO feed_topics (feed_id, topic_id) VALUES (?, ?)",
+                    [(row[0], t) for t in topic_ids],
+                )
+        if row is None:
+            existing = await self.feed_by_url(url)
+            assert existing is not None
+            raise FeedExistsError(existing)
+        feed = await self.feed(int(row[0]))
         assert feed is not None
         return feed
 

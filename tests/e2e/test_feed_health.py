@@ -113,3 +113,64 @@ async def test_addfeed_follows_the_feed_text_not_its_article_pages(
     assert bot.feeds.statuses("/page.html") == []
     (item,) = await bot.storage.latest_items()
     assert item.text == "teaser"
+
+
+async def test_feed_details_of_a_new_a_full_text_and_a_paused_feed(running_bot: RunningBot) -> None:
+    bot = running_bot
+    long_title = "Заголовок ленты " * 30  # 480 characters
+    bot.feeds.put("/long.xml", rss(long_title, [FeedItem("x", "Старое", "текст")]))
+    await bot.say(f"/addfeed {bot.feeds.url('/long.xml')}", user=ADMIN, replies=2)
+    (feed,) = await bot.storage.feeds()
+    assert feed.added_by == ADMIN
+
+    (details,) = await bot.say("/feed 1", user=ADMIN, language="en")
+    title_line = details.text.splitlines()[0]
+    assert title_line.startswith("#1 <b>") and len(title_line) <= len("#1 <b></b>") + 300
+    assert "full text: no" in details.text and "last error: none" in details.text
+    assert "last success: never" not in details.text  # /addfeed's check succeeded
+
+    await bot.storage.update_feed_settings(feed.id, topic_ids=[], fulltext=True, source="admin")
+    await bot.storage.pause_feed(feed.id, reason="gone")
+    (paused,) = await bot.say("/feed 1", user=ADMIN, language="en")
+    assert "full text: yes" in paused.text and "next check: paused (gone)" in paused.text
+
+    (listing,) = await bot.say("/feeds", user=ADMIN, language="en")
+    line = listing.text.split("\n")[2]
+    assert line.startswith("⏸ #1 ") and len(line) <= len("⏸ #1  — paused: gone") + 80
+
+
+async def test_a_feed_never_checked_and_a_long_error(running_bot: RunningBot) -> None:
+    bot = running_bot
+    now = bot.clock.now
+    await bot.storage.add_feed(
+        "https://never.example/rss",
+        title="Never",
+        interval_seconds=600,
+        next_check_at=now + 60,
+        now=now,
+    )
+    (details,) = await bot.say("/feed 1", user=ADMIN, language="en")
+    assert "last success: never · last check: never" in details.text
+    (listing,) = await bot.say("/feeds", user=ADMIN, language="en")
+    assert "✅ #1 Never — ok never" in listing.text.split("\n")
+    await bot.storage.record_feed_failure(1, error="E" * 400, now=now, next_check_at=now + 60)
+    (listing,) = await bot.say("/feeds", user=ADMIN, language="en")
+    failing = [ln for ln in listing.text.split("\n") if ln.startswith("⚠️")]
+    assert failing == [f"⚠️ #1 Never — 1 failures in a row: {'E' * 119}…"]
+    (huge,) = await bot.say("/feed 9999999999999999999", user=ADMIN)  # 19 digits: no such id
+    assert "Ленты 9999999999999999999 нет" in huge.text
+
+
+async def test_two_admins_adding_one_feed_at_once_get_one_feed(running_bot: RunningBot) -> None:
+    """/addfeed runs beside other updates: a second one for the same address, arriving while
+    the first still checks the feed, ends with 'already followed', not a second feed."""
+    bot = running_bot
+    bot.feeds.put("/same.xml", rss("Same", [FeedItem("a", "Старое", "x")]), drip=0.002)
+    url = bot.feeds.url("/same.xml")
+    bot.api.send_command(f"/addfeed {url}", user_id=ADMIN)
+    bot.api.send_command(f"/addfeed {url}", user_id=ADMIN)
+    messages = await bot.wait_for_messages(ADMIN, 4, timeout=30)
+    answers = sorted(m.text for m in messages if "Проверяю" not in m.text)
+    assert len(answers) == 2
+    assert answers[0].startswith("Лента добавлена") and answers[1].startswith("Эта лента уже есть")
+    assert len(await bot.storage.feeds()) == 1
