@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 import feedparser  # noqa: E402
 
 from bot import stories  # noqa: E402
+from bot.articles.evaluate import Score  # noqa: E402
 from bot.articles.text import to_plain  # noqa: E402
 
 SHARED = Path(os.environ.get("NEWSBOT_SHARED_DIR", ROOT.parent / "shared"))
@@ -48,25 +49,11 @@ class Item:
     text: str
 
 
-@dataclass(frozen=True)
-class Scores:
-    threshold: float
-    tp: int
-    fp: int
-    fn: int
+@dataclass
+class Scores(Score):
+    """Counts at one threshold; precision, recall and F1 as the reader's evaluation has them."""
 
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
+    threshold: float = 0.0
 
 
 def load_feed(name: str) -> list[Item]:
@@ -146,7 +133,7 @@ def score(positives: Iterable[float], negatives: Iterable[float], threshold: flo
     pos = list(positives)
     tp = sum(s >= threshold for s in pos)
     fp = sum(s >= threshold for s in negatives)
-    return Scores(threshold, tp, fp, len(pos) - tp)
+    return Scores(tp, fp, len(pos) - tp, threshold)
 
 
 @dataclass
