@@ -43,4 +43,7 @@ def test_locks_pin_every_declared_dependency() -> None:
     assert runtime | test <= set(_locked("requirements-test.lock"))
     app_pins = _locked("requirements.lock")
     test_pins = _locked("requirements-test.lock")
-    assert {k: test_pins.get(k) for k in app_pins} == app_pins, "the two locks disagree"
+    assert {k: test_pins.get(k) for k in app_pins} == app_pins, "the locks disagree"
+    mutation_pins = _locked("requirements-mutation.lock")
+    assert "cosmic-ray" in mutation_pins
+    assert {k: mutation_pins.get(k) for k in test_pins} == test_pins, "the locks disagree"
