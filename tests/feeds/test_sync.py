@@ -74,3 +74,23 @@ async def test_a_gone_feed_stays_paused_across_restarts(storage: Storage) -> Non
     await sync_config(listed, storage, NOW + 1)  # a restart does not undo an HTTP 410
     (still,) = await storage.feeds()
     assert (still.enabled, still.paused_reason) == (False, "gone")
+
+
+async def test_several_new_config_feeds_are_all_added(storage: Storage) -> None:
+    await storage.add_feed(
+        "https://old.example/rss", title="Old", interval_seconds=600, next_check_at=NOW, now=NOW
+    )
+    await sync_config(config(FeedConfig("https://old.example/rss")), storage, NOW)
+    listed = config(
+        FeedConfig("https://a.example/rss"),
+        FeedConfig("https://b.example/rss", ("world",)),
+        FeedConfig("https://old.example/rss"),
+    )
+    await sync_config(listed, storage, NOW + 1)
+    by_url = {f.url: f for f in await storage.feeds()}
+    assert sorted(by_url) == [
+        "https://a.example/rss",
+        "https://b.example/rss",
+        "https://old.example/rss",
+    ]
+    assert all(f.enabled and f.source == "config" for f in by_url.values())

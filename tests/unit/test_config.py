@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from bot.__main__ import main
-from bot.config import ConfigError, load_config
+from bot.config import ConfigError, feed_url_key, load_config
 from tests.conftest import REPO_ROOT
 
 EXAMPLE = REPO_ROOT / "config.example.toml"
@@ -206,3 +206,24 @@ def test_polling_ranges_take_their_ends_and_refuse_one_past(tmp_path: Path, key:
         with pytest.raises(ConfigError) as raised:
             load_config(write(tmp_path, f"[polling]\n{key} = {value}\n"), environ={})
         assert raised.value.problems == [f"[polling] {key}: an integer from {low} to {high}"]
+
+
+def test_booleans_are_not_integers_in_polling(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as raised:
+        load_config(write(tmp_path, "[polling]\nconcurrency = true\n"), environ={})
+    assert raised.value.problems == ["[polling] concurrency: an integer from 1 to 256"]
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("http://news.example/rss", "http://news.example:80/rss", True),
+        ("https://news.example/rss", "https://NEWS.example:443/rss/", True),
+        ("https://news.example/rss", "https://news.example:8443/rss", False),
+        ("http://news.example:8080/rss", "http://news.example:8081/rss", False),
+        ("https://news.example/rss?page=1", "https://news.example/rss?page=2", False),
+        ("https://news.example/rss", "http://news.example/rss", False),
+    ],
+)
+def test_feed_url_key_says_when_two_addresses_are_one_feed(a: str, b: str, same: bool) -> None:
+    assert (feed_url_key(a) == feed_url_key(b)) is same
