@@ -106,13 +106,26 @@ class FakeBotApi:
             raise ValueError(f"unknown chat type {chat_type!r}")
         if chat_type != "private" and chat_id is None:
             raise ValueError("a group message needs the group's chat_id")
-        update_id = next(self._update_ids)
         command = text.split()[0] if text.startswith("/") else None
         chat: dict[str, Any] = {"id": chat_id or user_id, "type": chat_type}
         if chat_type == "private":
             chat["first_name"] = f"user{user_id}"
         else:
             chat["title"] = f"group{chat_id}"
+        fields: dict[str, Any] = {"text": text}
+        if thread_id is not None:
+            fields["message_thread_id"] = thread_id
+            if is_topic_message:
+                fields["is_topic_message"] = True
+                chat["is_forum"] = True
+        if command:
+            fields["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
+        return self.deliver(chat, user_id, language, fields)
+
+    def deliver(
+        self, chat: dict[str, Any], user_id: int, language: str, fields: dict[str, Any]
+    ) -> int:
+        """Queue a message with these `fields` (text, document, ...) from a user in `chat`."""
         message: dict[str, Any] = {
             "message_id": next(self._message_ids),
             "date": int(time.time()),
@@ -123,17 +136,11 @@ class FakeBotApi:
                 "first_name": f"user{user_id}",
                 "language_code": language,
             },
-            "text": text,
+            **fields,
         }
-        if thread_id is not None:
-            message["message_thread_id"] = thread_id
-            if is_topic_message:
-                message["is_topic_message"] = True
-                chat["is_forum"] = True
-        if command:
-            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
         with self._cond:
-            self._chat_types[chat["id"]] = chat_type
+            update_id = next(self._update_ids)
+            self._chat_types[chat["id"]] = chat["type"]
             self._updates.append({"update_id": update_id, "message": message})
             self._cond.notify_all()
         return update_id

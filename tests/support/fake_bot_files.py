@@ -80,25 +80,11 @@ class FakeBotFiles(FakeBotApi):
             "mime_type": mime_type,
             "file_size": len(data) if file_size is None else file_size,
         }
-        message: dict[str, Any] = {
-            "message_id": next(self._message_ids),
-            "date": int(time.time()),
-            "chat": {"id": user_id, "type": "private", "first_name": f"user{user_id}"},
-            "from": {
-                "id": user_id,
-                "is_bot": False,
-                "first_name": f"user{user_id}",
-                "language_code": language,
-            },
-            "document": document,
-        }
+        fields: dict[str, Any] = {"document": document}
         if caption is not None:
-            message["caption"] = caption
-        update_id = next(self._update_ids)
-        with self._cond:
-            self._updates.append({"update_id": update_id, "message": message})
-            self._cond.notify_all()
-        return update_id
+            fields["caption"] = caption
+        chat = {"id": user_id, "type": "private", "first_name": f"user{user_id}"}
+        return self.deliver(chat, user_id, language, fields)
 
     def documents_to(self, chat_id: int) -> list[SentDocument]:
         with self._cond:
