@@ -193,3 +193,26 @@ def test_messages_fill_up_to_4096_characters(size: int, messages: int) -> None:
     first = "a" * 2000
     second = "b" * (size - 2000 - 2)  # joined by a blank line
     assert len(pack_messages([Block(first), Block(second)])) == messages
+
+
+def test_long_feed_names_are_cut_in_also_in_and_and_n_more() -> None:
+    card = Card("T", "S", None, None, "", other_sources=("w" * 100,))
+    (message,) = render_html(card, "en", "UTC")
+    assert message.endswith(f"<i>Also in: {'w' * 59}…</i>")
+    item = Item(
+        id=1,
+        feed_id=1,
+        feed_title="f" * 200,
+        key="k",
+        url=None,
+        title="t",
+        published_at=None,
+        fetched_at=0.0,
+        lang="en",
+        text="",
+        summary="",
+        documents=[],
+        entities={},
+        is_summit=False,
+    )
+    assert f"<b>{'f' * 99}…</b>" in more_items_message(item, 3, "en")
