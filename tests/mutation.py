@@ -160,6 +160,9 @@ TEST_MAP: dict[str, tuple[str, ...]] = {
         "tests/unit/test_parse.py",
         "tests/feeds/test_refresh.py",
         "tests/feeds/test_real_feeds.py",
+        "tests/e2e/test_feed_to_subscriber.py",  # one story from two feeds
+        "tests/e2e/test_crash.py",  # reader processes, killed with the bot
+        "tests/e2e/test_commands.py",  # reader processes, shut down with the bot
     ),
     "bot/opml.py": ("tests/unit/test_opml.py", "tests/e2e/test_opml_e2e.py"),
     "bot/opml_cli.py": ("tests/e2e/test_opml_e2e.py",),
