@@ -93,7 +93,11 @@ REPO = Path(__file__).resolve().parent.parent
 
 # Module (or folder, ending in /) -> the test files that exercise it, most direct and fastest
 # first: with -x a mutant usually dies in the first file. The longest matching key wins.
-E2E_FEEDS = ("tests/e2e/test_feed_health.py", "tests/e2e/test_feed_to_subscriber.py")
+E2E_FEEDS = (
+    "tests/e2e/test_feed_health.py",
+    "tests/e2e/test_feed_to_subscriber.py",
+    "tests/e2e/test_handlers.py",  # first checks push nothing with a subscriber present
+)
 TEST_MAP: dict[str, tuple[str, ...]] = {
     "bot/articles/": (
         "tests/articles",

@@ -64,13 +64,12 @@ class Rig:
         return found
 
 
-def make_rig(settings: PollSettings, reader=light_reader):  # type: ignore[no-untyped-def]
+def make_rig(settings: PollSettings, reader=light_reader, fetch_timeout=None):  # type: ignore[no-untyped-def]
     async def build(tmp_path: Path) -> AsyncIterator[Rig]:
         server = FeedServer().start()
         storage = await open_storage(tmp_path / "db.sqlite")
-        fetcher = Fetcher(
-            FetchPolicy(allow_private_networks=True, total_timeout=settings.check_deadline)
-        )
+        total = fetch_timeout or settings.check_deadline
+        fetcher = Fetcher(FetchPolicy(allow_private_networks=True, total_timeout=total))
         clock = Clock()
         alerts = Alerts()
         service = FeedService(
@@ -462,3 +461,22 @@ async def test_article_pages_are_read_up_to_three_mebibytes(
     (item,) = await rig.storage.latest_items()
     assert ("Full page text." in item.text) is read  # the light reader keeps the page as is
     assert (item.text == "teaser only") is not read
+
+
+async def test_article_pages_past_the_deadline_leave_the_teasers(tmp_path: Path) -> None:
+    """A full-text feed whose pages trickle: the check's deadline (not the fetcher's longer
+    one) ends the pages, and the check ends with the feed's own text."""
+    settings = PollSettings(interval=INTERVAL, check_deadline=1.0)
+    async for rig in make_rig(settings, fetch_timeout=30.0)(tmp_path):
+        await _pages_past_the_deadline(rig)
+
+
+async def _pages_past_the_deadline(rig: Rig) -> None:
+    rig.server.put("/slowpage", b"<html><body><p>" + b"x" * 200 + b"</p></body></html>", drip=0.05)
+    link = rig.server.url("/slowpage")
+    rig.server.put("/f", rss("F", [FeedItem("p", "Page", "teaser only", link=link)]))
+    await rig.follow("/f", fulltext=True)
+    (outcome,) = await rig.service.poll_due()
+    assert outcome.error is None and outcome.new_items == 1
+    (item,) = await rig.storage.latest_items()
+    assert item.text == "teaser only"
