@@ -400,3 +400,18 @@ async def test_every_candidate_of_a_shared_band_is_compared(store: Storage) -> N
     )
     new = await store.item(3)
     assert new is not None and new.key == "new" and new.story_id == 2
+
+
+async def test_a_story_matching_two_stories_joins_the_earliest(store: Storage) -> None:
+    feed = await store.add_feed(
+        "https://a.x/rss", title="Wire", interval_seconds=60, next_check_at=NOW, now=NOW
+    )
+    older = draft("older", signature=b"SAME-1", story_bands=(1,))
+    await store_drafts(store, feed.id, [older], same_story=_same_prefix)
+    later = draft("later", signature=b"ELSE-1", story_bands=(2,))
+    await store_drafts(store, feed.id, [later], same_story=_same_prefix)
+    # Matches both (a lenient test): band 1 leads to story 1, band 2 to story 2.
+    both = draft("both", signature=b"BOTH", story_bands=(1, 2))
+    await store_drafts(store, feed.id, [both], same_story=lambda a, b: True)
+    item = await store.item(3)
+    assert item is not None and item.key == "both" and item.story_id == 1
