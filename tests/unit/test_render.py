@@ -86,6 +86,26 @@ def test_plain_text_card() -> None:
     assert text == "T <b>\nS\n\nSum.\n\nDocuments signed: 1\n1. Doc\n\nhttps://e.x"
 
 
+def feed_item(feed_title: str) -> Item:
+    """A stored item of a feed with this title; only the feed's name matters here."""
+    return Item(
+        id=1,
+        feed_id=1,
+        feed_title=feed_title,
+        key="k",
+        url=None,
+        title="t",
+        published_at=None,
+        fetched_at=0.0,
+        lang="ru",
+        text="",
+        summary="",
+        documents=[],
+        entities={},
+        is_summit=False,
+    )
+
+
 def test_a_story_carried_by_other_feeds_names_them() -> None:
     card = Card(
         "Заголовок",
@@ -101,22 +121,7 @@ def test_a_story_carried_by_other_feeds_names_them() -> None:
 
 
 def test_the_and_n_more_message_names_the_feed_escaped() -> None:
-    item = Item(
-        id=1,
-        feed_id=1,
-        feed_title="Flood & <Co>",
-        key="k",
-        url=None,
-        title="t",
-        published_at=None,
-        fetched_at=0.0,
-        lang="ru",
-        text="",
-        summary="",
-        documents=[],
-        entities={},
-        is_summit=False,
-    )
+    item = feed_item("Flood & <Co>")
     message = more_items_message(item, 2995, "en")
     assert message == (
         "…and 2995 more new items from <b>Flood &amp; &lt;Co&gt;</b>. The newest: /latest"
@@ -199,20 +204,5 @@ def test_long_feed_names_are_cut_in_also_in_and_and_n_more() -> None:
     card = Card("T", "S", None, None, "", other_sources=("w" * 100,))
     (message,) = render_html(card, "en", "UTC")
     assert message.endswith(f"<i>Also in: {'w' * 59}…</i>")
-    item = Item(
-        id=1,
-        feed_id=1,
-        feed_title="f" * 200,
-        key="k",
-        url=None,
-        title="t",
-        published_at=None,
-        fetched_at=0.0,
-        lang="en",
-        text="",
-        summary="",
-        documents=[],
-        entities={},
-        is_summit=False,
-    )
+    item = feed_item("f" * 200)
     assert f"<b>{'f' * 99}…</b>" in more_items_message(item, 3, "en")
