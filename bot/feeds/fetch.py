@@ -13,6 +13,7 @@ import asyncio
 import datetime
 import email.utils
 import functools
+import hashlib
 import ipaddress
 import re
 import socket
@@ -99,6 +100,12 @@ class FetchResult:
     @property
     def not_modified(self) -> bool:
         return self.status == 304
+
+    @functools.cached_property
+    def digest(self) -> str | None:
+        """The body's SHA-256 (hashed once, however often asked); None for a 304, which has
+        no body to compare."""
+        return None if self.not_modified else hashlib.sha256(self.content).hexdigest()
 
     def text(self) -> str:
         """The body as text: the Content-Type charset when Python knows it, else UTF-8."""

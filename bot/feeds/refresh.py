@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import hashlib
 import logging
 import random
 from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
@@ -204,7 +203,7 @@ class FeedService:
                     etag=feed.etag if feed else None,
                     last_modified=feed.last_modified if feed else None,
                 )
-                if result.not_modified or (feed and feed.content_hash == _digest(result)):
+                if result.not_modified or (feed and feed.content_hash == result.digest):
                     return result, None
                 parse = functools.partial(
                     parse_feed,
@@ -285,7 +284,7 @@ class FeedService:
             title=parsed.title if parsed else None,
             etag=result.etag,
             last_modified=result.last_modified,
-            content_hash=_digest(result) if parsed else None,
+            content_hash=result.digest if parsed else None,
         )
 
     async def _store(
@@ -381,8 +380,3 @@ def read_entries(
 ) -> list[ItemDraft]:
     """Read a check's entries (module-level, so a process pool can run it)."""
     return [reader(e, pages.get(e.key), topics, feed_topic_ids) for e in entries]
-
-
-def _digest(result: FetchResult) -> str | None:
-    """The body's hash; None for a 304, which has no body to compare."""
-    return None if result.not_modified else hashlib.sha256(result.content).hexdigest()
