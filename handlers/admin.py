@@ -10,7 +10,7 @@ from bot.delivery.render import Block, cut_text, format_date, pack_messages
 from bot.feeds.fetch import FetchError
 from bot.feeds.parse import FeedParseError
 from bot.i18n import t
-from handlers.common import admin_only, e, lang_of, reply, reply_all, topic_list
+from handlers.common import admin_only, e, lang_of, only_argument, reply, reply_all, topic_list
 from storage import Feed, FeedExistsError
 
 TITLE_IN_LISTS = 80
@@ -63,13 +63,13 @@ async def addfeed(update: Update, context: NewsContext) -> None:
 @admin_only
 async def removefeed(update: Update, context: NewsContext) -> None:
     lang = lang_of(update, context)
-    args = context.args or []
-    if len(args) != 1:
+    argument = only_argument(context)
+    if argument is None:
         await reply(update, t(lang, "usage_removefeed"))
         return
-    feed = await _feed_argument(context, args[0])
+    feed = await _feed_argument(context, argument)
     if feed is None or not await context.storage.remove_feed(feed.id):
-        await reply(update, t(lang, "feed_not_found", ref=e(args[0])))
+        await reply(update, t(lang, "feed_not_found", ref=e(argument)))
         return
     await reply(update, t(lang, "feed_removed", title=e(feed.title), id=feed.id))
 
@@ -92,13 +92,13 @@ async def _the_feed_named(
     update: Update, context: NewsContext, lang: str, usage_key: str
 ) -> Feed | None:
     """The one feed the command's argument names; otherwise the usage or "no such feed"."""
-    args = context.args or []
-    if len(args) != 1:
+    argument = only_argument(context)
+    if argument is None:
         await reply(update, t(lang, usage_key))
         return None
-    found = await _feed_argument(context, args[0])
+    found = await _feed_argument(context, argument)
     if found is None:
-        await reply(update, t(lang, "feed_not_found", ref=e(args[0])))
+        await reply(update, t(lang, "feed_not_found", ref=e(argument)))
     return found
 
 

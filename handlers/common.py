@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import html
 from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
 
@@ -11,8 +10,11 @@ from telegram import Message, Update
 from telegram.constants import ParseMode
 
 from bot.context import NewsContext
+from bot.delivery.render import escape_html
 from bot.i18n import language_for, t
 from storage import Topic
+
+e = escape_html  # the handlers' short name for it
 
 Handler = Callable[[Update, NewsContext], Coroutine[Any, Any, None]]
 
@@ -20,11 +22,6 @@ Handler = Callable[[Update, NewsContext], Coroutine[Any, Any, None]]
 def lang_of(update: Update, context: NewsContext) -> str:
     user = update.effective_user
     return language_for(user.language_code if user else None, context.config.language)
-
-
-def e(text: object) -> str:
-    """Escape a value for Telegram HTML."""
-    return html.escape(str(text), quote=False)
 
 
 async def reply(update: Update, text: str) -> Message | None:
@@ -53,6 +50,15 @@ def admin_only(handler: Handler) -> Handler:
         await handler(update, context)
 
     return gated
+
+
+def only_argument(context: NewsContext) -> str | None:
+    """The command's one argument; None when it has none or more than one."""
+    match context.args:
+        case [argument]:
+            return argument
+        case _:
+            return None
 
 
 def topic_list(topics: Sequence[Topic], lang: str) -> str:

@@ -19,14 +19,14 @@ EXPORT_FILE_NAME = "newsbot-feeds.opml"
 async def import_document(update: Update, context: NewsContext) -> None:
     """A document from an admin: read it as OPML and follow its feeds (none are fetched now)."""
     message = update.effective_message
-    if message is None or message.document is None:
+    document = message.document if message is not None else None
+    if document is None:
         return
     lang = lang_of(update, context)
     user = update.effective_user
     if not context.config.is_admin(user.id if user else None):
         await reply(update, t(lang, "opml_not_admin"))
         return
-    document = message.document
     name = e(document.file_name or "?")
     try:
         # Refuse by the size Telegram announces before downloading anything.

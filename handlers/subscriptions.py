@@ -6,7 +6,7 @@ from telegram import Update
 
 from bot.context import NewsContext
 from bot.i18n import t
-from handlers.common import e, lang_of, reply, thread_of, topic_list
+from handlers.common import e, lang_of, only_argument, reply, thread_of, topic_list
 
 
 async def topics(update: Update, context: NewsContext) -> None:
@@ -21,11 +21,12 @@ async def subscribe(update: Update, context: NewsContext) -> None:
     lang = lang_of(update, context)
     chat = update.effective_chat
     available = await context.storage.topics()
-    if len(context.args or []) != 1 or chat is None:
+    argument = only_argument(context)
+    if argument is None or chat is None:
         example = available[0].slug if available else "news"
         await reply(update, t(lang, "usage_subscribe", example=e(example)))
         return
-    slug = (context.args or [""])[0].lower()
+    slug = argument.lower()
     topic = await context.storage.topic(slug)
     if topic is None:
         await reply(
@@ -43,10 +44,11 @@ async def subscribe(update: Update, context: NewsContext) -> None:
 async def unsubscribe(update: Update, context: NewsContext) -> None:
     lang = lang_of(update, context)
     chat = update.effective_chat
-    if len(context.args or []) != 1 or chat is None:
+    argument = only_argument(context)
+    if argument is None or chat is None:
         await reply(update, t(lang, "usage_unsubscribe"))
         return
-    slug = (context.args or [""])[0].lower()
+    slug = argument.lower()
     topic = await context.storage.topic(slug)
     if topic is None:
         available = await context.storage.topics()

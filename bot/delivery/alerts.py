@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import logging
 from collections.abc import Iterable
 
@@ -10,6 +9,7 @@ from telegram import Bot
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
+from bot.delivery.render import escape_html
 from bot.i18n import t
 from storage import Feed
 
@@ -29,9 +29,9 @@ class AdminAlerts:
             self._language,
             f"alert_{kind}",
             id=feed.id,
-            title=html.escape(feed.title or feed.url, quote=False),
-            url=html.escape(feed.url, quote=False),
-            reason=html.escape(reason, quote=False),
+            title=escape_html(feed.title or feed.url),
+            url=escape_html(feed.url),
+            reason=escape_html(reason),
         )
         for admin in self._admins:
             try:

@@ -61,7 +61,7 @@ def item_card(item: Item) -> Card:
 
 def more_items_message(item: Item, count: int, lang: str) -> str:
     """The one message that stands for the new items past a check's bound."""
-    return t(lang, "more_items", count=count, source=_e(cut_text(item.feed_title, 100)))
+    return t(lang, "more_items", count=count, source=escape_html(cut_text(item.feed_title, 100)))
 
 
 def make_card(item: Readable, source: str, *, fallback_date: float | None = None) -> Card:
@@ -107,8 +107,9 @@ def format_date(timestamp: float | None, timezone: str) -> str:
     return moment.strftime("%d.%m.%Y %H:%M")
 
 
-def _e(text: str) -> str:
-    return html.escape(text, quote=False)
+def escape_html(text: object) -> str:
+    """A value as Telegram HTML text (quotes need escaping only inside attributes)."""
+    return html.escape(str(text), quote=False)
 
 
 def render_html(
@@ -116,28 +117,30 @@ def render_html(
 ) -> list[str]:
     """The card as one or more Telegram HTML messages, each under the 4096-character limit."""
     title = cut_text(card.title, TITLE_LIMIT) or t(lang, "untitled")
-    blocks: list[Block] = [Block(f"<b>{_e(title)}</b>")]
+    blocks: list[Block] = [Block(f"<b>{escape_html(title)}</b>")]
     meta = " · ".join(
         p for p in (cut_text(card.source, 100), format_date(card.published_at, timezone)) if p
     )
     if meta:
-        blocks.append(Block(f"<i>{_e(meta)}</i>", tight=True))
+        blocks.append(Block(f"<i>{escape_html(meta)}</i>", tight=True))
     if card.participants or card.place:
-        blocks.append(Block(_e(_who_and_where(card))))
+        blocks.append(Block(escape_html(_who_and_where(card))))
     if card.summary:
-        blocks.append(Block(_e(cut_text(card.summary, summary_limit))))
+        blocks.append(Block(escape_html(cut_text(card.summary, summary_limit))))
     if card.documents:
         header = t(lang, "documents_signed", count=len(card.documents))
-        blocks.append(Block(f"<b>{_e(header)}</b>"))
+        blocks.append(Block(f"<b>{escape_html(header)}</b>"))
         blocks.extend(
-            Block(f"{n}. {_e(cut_text(doc, DOCUMENT_LIMIT))}", tight=True)
+            Block(f"{n}. {escape_html(cut_text(doc, DOCUMENT_LIMIT))}", tight=True)
             for n, doc in enumerate(card.documents, 1)
         )
     if card.other_sources:
         sources = ", ".join(cut_text(s, 60) for s in card.other_sources[:5])
-        blocks.append(Block(f"<i>{_e(t(lang, 'also_in', sources=sources))}</i>"))
+        blocks.append(Block(f"<i>{escape_html(t(lang, 'also_in', sources=sources))}</i>"))
     if card.url and is_http_url(card.url):
-        link = f'<a href="{html.escape(card.url, quote=True)}">{_e(t(lang, "read_more"))}</a>'
+        link = (
+            f'<a href="{html.escape(card.url, quote=True)}">{escape_html(t(lang, "read_more"))}</a>'
+        )
         blocks.append(Block(link))
     return pack_messages(blocks)
 

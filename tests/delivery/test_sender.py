@@ -8,6 +8,8 @@ The last tests check the e2e harness: the production lifecycle, and a dead sende
 from __future__ import annotations
 
 import asyncio
+import json
+import logging
 import socket
 import sqlite3
 import threading
@@ -20,8 +22,10 @@ from typing import Any, cast
 import pytest
 from telegram import Bot
 
+from bot.delivery.alerts import AdminAlerts
 from bot.delivery.outbox import MAX_ATTEMPTS, Sender
 from bot.delivery.render import item_card, render_html
+from bot.i18n import t
 from storage import FeedCheck, ItemDraft, Storage, open_storage
 from tests.support.fake_bot_api import FakeBotApi
 from tests.support.harness import USER, Clock, SenderDied, running_bot_against
@@ -507,3 +511,37 @@ async def test_a_sender_that_died_unnoticed_fails_the_test_at_stop(tmp_path: Pat
             services.sender.wake()
             await asyncio.wait({bot.sender_task}, timeout=30)
             assert bot.sender_task.done()
+
+
+# --- admin alerts: the same Bot, one message per admin --------------------------------------
+
+
+async def test_an_alert_reaches_every_admin_though_one_cannot_be_reached(
+    rig: Rig, caplog: pytest.LogCaptureFixture
+) -> None:
+    rig.api.blocked.add(ALICE)
+    feed = await rig.storage.add_feed(
+        "https://news.example/a?x=1&y=<2>", title="", interval_seconds=600, next_check_at=0, now=0
+    )
+    named = await rig.storage.feed(rig.feed_id)
+    assert named is not None
+    alerts = AdminAlerts(rig.bot, [CAROL, ALICE, BOB], "ru")
+    with caplog.at_level(logging.WARNING, logger="bot.delivery.alerts"):
+        await alerts("failing", feed, "HTTP 503 <Service Unavailable>")
+        await alerts("back", named, "")
+    url = "https://news.example/a?x=1&amp;y=&lt;2&gt;"
+    failing = t(
+        "ru",
+        "alert_failing",
+        id=feed.id,
+        title=url,  # a feed without a title is named by its address
+        url=url,
+        reason="HTTP 503 &lt;Service Unavailable&gt;",
+    )
+    back = t("ru", "alert_back", id=named.id, title=FEED_TITLE, url="", reason="")
+    assert rig.texts(ALICE) == []
+    assert rig.texts(BOB) == rig.texts(CAROL) == [failing, back]
+    for message in rig.api.messages_to(BOB):
+        assert json.loads(message.params["link_preview_options"]) == {"is_disabled": True}
+    warnings = [r.getMessage() for r in caplog.records if r.name == "bot.delivery.alerts"]
+    assert len(warnings) == 2 and all(f"admin {ALICE}" in w for w in warnings)

@@ -6,6 +6,7 @@ the test fails; without it, the test passes.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -21,6 +22,7 @@ from bot.config import FeedConfig
 from bot.context import NewsContext
 from bot.i18n import t
 from bot.opml import build_opml
+from handlers.common import topic_list
 from storage import open_storage
 from tests.e2e.conftest import ADMIN, USER
 from tests.support.fake_bot_api import FakeBotApi, SentMessage
@@ -465,3 +467,71 @@ async def test_unsubscribe_removes_the_subscription_and_says_so(running_bot: Run
         assert mine.text == "\n".join([t(lang, "mysubs_header"), topic_line(lang, "central-asia")])
         (again,) = await ask(bot, "/unsubscribe sport", user=user, language=lang)
         assert again.text == t(lang, "not_subscribed", name=NAMES[lang]["sport"])
+
+
+# --- 8. what every reply looks like, /latest's arguments, a reply that cannot be sent -------
+
+
+async def test_replies_neither_quote_the_command_nor_preview_links(running_bot: RunningBot) -> None:
+    bot = running_bot
+    (answer,) = await ask(bot, "/start", user=USER)
+    assert "reply_parameters" not in answer.params and "reply_to_message_id" not in answer.params
+    assert json.loads(answer.params["link_preview_options"]) == {"is_disabled": True}
+
+
+async def test_latest_shows_the_three_newest_items_of_the_first_word_as_topic(
+    running_bot: RunningBot,
+) -> None:
+    bot = running_bot
+    items = [new_item(n) for n in range(1, 6)]
+    bot.feeds.put("/news.xml", rss("Лента", items))
+    await add_feed(bot, "/news.xml", "central-asia")
+    # Only the first word names the topic: "central-asia" here, never "sport".
+    cards = await ask(bot, "/latest central-asia sport", user=USER, replies=3)
+    assert ["новость номер 5" in c.text for c in cards] == [True, False, False]
+    assert ["новость номер 4" in c.text for c in cards] == [False, True, False]
+    assert ["новость номер 3" in c.text for c in cards] == [False, False, True]
+    # Nothing more came: the next command's answer is the next message.
+    (after,) = await ask(bot, "/topics", user=USER)
+    assert after.text.startswith(t("ru", "topics_header"))
+    # An unknown first word is named in the refusal, whatever follows it.
+    (refusal,) = await ask(bot, "/latest nosuch sport", user=USER)
+    available = topic_list(await bot.storage.topics(), "ru")
+    assert refusal.text == t("ru", "unknown_topic", slug="nosuch", available=available)
+
+
+async def test_the_error_handler_survives_a_reply_that_cannot_be_sent(
+    running_bot: RunningBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    bot = running_bot
+    bot.app.add_handler(CommandHandler("broken", _broken_handler))
+    bot.api.fail_next_send(USER, 400, "Bad Request: chat not found")
+    with caplog.at_level(logging.ERROR):
+        bot.api.send_command("/broken", user_id=USER)
+        await bot.api.wait_for(lambda: "sendMessage" in bot.api.calls)
+
+        async def told() -> bool:
+            return any(
+                r.getMessage() == "could not tell the user about the error" for r in caplog.records
+            )
+
+        await eventually(told)
+    # Nothing escaped the error handler (PTB would log that separately), and the bot goes on.
+    assert not [r for r in caplog.records if r.name.startswith("telegram.ext")]
+    (topics,) = await ask(bot, "/topics", user=USER)
+    assert topics.text.startswith(t("ru", "topics_header"))
+
+
+async def test_subscribe_and_unsubscribe_without_one_topic_show_their_usage(
+    running_bot: RunningBot,
+) -> None:
+    bot = running_bot
+    for lang, user in READERS.items():
+        for text in ("/subscribe", "/subscribe sport central-asia"):
+            (usage,) = await ask(bot, text, user=user, language=lang)
+            # The example is the first topic there is.
+            assert usage.text == t(lang, "usage_subscribe", example="central-asia")
+        for text in ("/unsubscribe", "/unsubscribe sport central-asia"):
+            (usage,) = await ask(bot, text, user=user, language=lang)
+            assert usage.text == t(lang, "usage_unsubscribe")
+        assert await bot.storage.subscriptions(user) == []

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.i18n import t
-from bot.opml import OpmlFeed, build_opml, parse_opml
+from bot.opml import MAX_OPML_BYTES, OpmlFeed, build_opml, parse_opml
 from bot.opml_cli import export_opml, import_opml
 from storage import open_storage
 from tests.conftest import DATA_DIR
@@ -160,6 +160,32 @@ async def test_a_binary_document_and_a_huge_one(files_bot: RunningBot) -> None:
     assert await bot.storage.feeds() == []
 
 
+async def test_a_file_announced_at_the_size_limit_is_read(files_bot: RunningBot) -> None:
+    bot = files_bot
+    data = build_opml([("https://a.example/rss", "A", [])])
+    answer = await send_file(bot, data, "edge.opml", user=ADMIN, file_size=MAX_OPML_BYTES)
+    none = t("ru", "none")
+    imported = t(
+        "ru", "opml_imported", name="edge.opml", added=1, existing=0, skipped=0, unknown=none
+    )
+    assert answer.text == imported
+    assert api_of(bot).downloads == ["documents/file_1.bin"]
+    assert [f.url for f in await bot.storage.feeds()] == ["https://a.example/rss"]
+
+
+async def test_a_download_telegram_refuses_gets_a_clear_answer(files_bot: RunningBot) -> None:
+    bot = files_bot
+    api_of(bot).get_file_error = "Bad Request: file is too big"
+    answer = await send_file(bot, b"<opml/>", "big.opml", user=ADMIN, file_size=None)
+    # PTB drops the "Bad Request: " prefix of the description.
+    assert answer.text == t("ru", "opml_failed", name="big.opml", reason="File is too big")
+    assert api_of(bot).downloads == []
+    assert await bot.storage.feeds() == []
+    # The bot goes on answering.
+    (topics,) = await bot.say("/topics", user=ADMIN)
+    assert topics.text.startswith(t("ru", "topics_header"))
+
+
 # --- export to a chat -------------------------------------------------------------------
 
 
@@ -190,6 +216,7 @@ async def test_export_sends_a_document_that_parses_back_to_the_stored_feeds(
 
     assert document.file_name.endswith(".opml")
     assert document.params["caption"] == t("ru", "opml_exported", count=3)
+    assert "reply_parameters" not in document.params  # like every reply: no quote
     exported = {f.url: f for f in parse_opml(document.data)}
     stored = await bot.storage.feeds()
     slugs = {tp.id: tp.slug for tp in await bot.storage.topics()}

@@ -41,6 +41,8 @@ class StoredFile:
 class FakeBotFiles(FakeBotApi):
     documents: list[SentDocument] = field(default_factory=list)
     downloads: list[str] = field(default_factory=list)  # file paths fetched, in order
+    # What getFile answers instead of the file (Bot API error description), e.g. a file too big.
+    get_file_error: str | None = None
 
     def __post_init__(self) -> None:
         self._files: dict[str, StoredFile] = {}
@@ -107,6 +109,8 @@ class FakeBotFiles(FakeBotApi):
                 self.calls.append(method)
                 stored = self._files.get(str(params.get("file_id")))
                 self._cond.notify_all()
+            if self.get_file_error is not None:
+                return 400, {"ok": False, "error_code": 400, "description": self.get_file_error}
             if stored is None:
                 return 400, {
                     "ok": False,
