@@ -9,6 +9,7 @@ import os
 import sys
 
 from bot.config import ConfigError, config_warnings, load_config
+from storage.lock import DatabaseInUse, DatabaseLock
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -87,7 +88,16 @@ def run_bot(path: str) -> int:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     from bot.app import run
 
-    run(config)
+    try:
+        lock = DatabaseLock(config.database)
+        lock.acquire()
+    except DatabaseInUse as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    try:
+        run(config)
+    finally:
+        lock.release()
     return 0
 
 

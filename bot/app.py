@@ -38,6 +38,7 @@ from storage import Storage, open_storage
 
 log = logging.getLogger(__name__)
 
+SENDER_STOP_TIMEOUT = 15.0  # the send in flight: PTB's own timeouts end it well before
 POLL_TICK = 1.0  # how often the poll job asks storage which feeds are due (one indexed query)
 
 
@@ -83,8 +84,22 @@ def build_application(
         )
         app.bot_data.services = Services(config, db, feeds, sender, clock)
         await sync_config(config, db, clock())
+        released = await db.release_claims()  # rows the last run had in hand: sent again
+        if released:
+            log.info(
+                "outbox: %d rows were being sent when the bot stopped; sending them again", released
+            )
         await feeds.start_due()  # feeds due at start-up are not kept waiting for the first tick
         tasks.append(asyncio.create_task(sender.run_forever(), name="newsbot-sender"))
+
+    async def post_stop(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        """The Bot still works here: the sender finishes the message in flight, then stops."""
+        services = app.bot_data.services
+        if services is not None:
+            await services.sender.stop()
+            done, _ = await asyncio.wait(tasks, timeout=SENDER_STOP_TIMEOUT)
+            if len(done) < len(tasks):
+                log.warning("the sender did not stop within %s s", SENDER_STOP_TIMEOUT)
 
     async def post_shutdown(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         for task in tasks:
@@ -102,6 +117,7 @@ def build_application(
         app.bot_data.services = None
 
     app.post_init = post_init
+    app.post_stop = post_stop
     app.post_shutdown = post_shutdown
 
     # Handlers, in the order /help lists them. Users first:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from importlib import resources
 from pathlib import Path
 
@@ -13,12 +14,16 @@ MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 
 def migrations() -> list[tuple[int, str]]:
     """The packaged migrations as (version, SQL), in order."""
-    found: list[tuple[int, str]] = []
-    for entry in resources.files("storage.migrations").iterdir():
-        match = MIGRATION_NAME.match(entry.name)
-        if match:
-            found.append((int(match.group(1)), entry.read_text(encoding="utf-8")))
-    found.sort()
+    files = resources.files("storage.migrations").iterdir()
+    return numbered((f.name, f.read_text(encoding="utf-8")) for f in files if f.is_file())
+
+
+def numbered(files: Iterable[tuple[str, str]]) -> list[tuple[int, str]]:
+    """(file name, SQL) of migration files as (version, SQL), in order; other names are
+    ignored, and a gap in the numbers is an error (a migration file was lost)."""
+    found = sorted(
+        (int(match.group(1)), sql) for name, sql in files if (match := MIGRATION_NAME.match(name))
+    )
     for expected, (version, _) in enumerate(found, 1):
         if version != expected:
             raise RuntimeError(f"migration {expected:03d} is missing (found {version:03d})")
@@ -49,14 +54,17 @@ async def connect(path: str | Path, *, read_only: bool = False) -> aiosqlite.Con
 
 async def schema_version(conn: aiosqlite.Connection) -> int:
     async with conn.execute("PRAGMA user_version") as cursor:
-        row = await cursor.fetchone()
-    return int(row[0]) if row else 0
+        (version,) = await cursor.fetchall()  # always one row: 0 in a new file
+    return int(version[0])
 
 
-async def migrate(conn: aiosqlite.Connection) -> int:
-    """Apply every migration newer than `PRAGMA user_version`, each in its own transaction."""
+async def migrate(
+    conn: aiosqlite.Connection, known: Sequence[tuple[int, str]] | None = None
+) -> int:
+    """Apply every migration newer than `PRAGMA user_version`, each in its own transaction
+    (`known`: the packaged ones unless given)."""
     current = await schema_version(conn)
-    known = migrations()
+    known = migrations() if known is None else known
     if current > len(known):
         raise RuntimeError(
             f"database schema {current} is newer than this newsbot ({len(known)}): upgrade newsbot"
@@ -76,5 +84,5 @@ async def migrate(conn: aiosqlite.Connection) -> int:
 
 def _statements(sql: str) -> list[str]:
     """Split a migration into statements (migrations hold no triggers or string semicolons)."""
-    lines = [line.split("--", 1)[0] for line in sql.splitlines()]
+    lines = [line.partition("--")[0] for line in sql.splitlines()]
     return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]

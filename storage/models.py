@@ -129,3 +129,4 @@ class OutboxEntry:
     chat_language: str
     item: Item
     more: int = 0  # > 0: not the item's card but "and N more new items" from its feed
+    parts_sent: int = 0  # messages of it Telegram already accepted: a retry sends the rest

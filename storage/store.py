@@ -561,9 +561,30 @@ class Storage:
             await conn.execute("UPDATE chats SET active = 0 WHERE id = ?", (chat_id,))
             await conn.execute(
                 """UPDATE outbox SET status = 'failed', last_error = 'chat inactive'
-                   WHERE chat_id = ? AND status = 'pending'""",
+                   WHERE chat_id = ? AND status IN ('pending', 'sending')""",
                 (chat_id,),
             )
+
+    async def migrate_chat(self, old_id: int, new_id: int) -> None:
+        """A group became a supergroup with a new id: its subscriptions and undelivered rows
+        move there (the old id stays, inactive)."""
+        async with self._transaction() as conn:
+            await conn.execute(
+                """INSERT INTO chats (id, type, language, created_at)
+                   SELECT ?, 'supergroup', language, created_at FROM chats WHERE id = ?
+                   ON CONFLICT (id) DO UPDATE SET active = 1""",
+                (new_id, old_id),
+            )
+            await conn.execute(
+                "UPDATE OR IGNORE subscriptions SET chat_id = ? WHERE chat_id = ?",
+                (new_id, old_id),
+            )
+            await conn.execute(
+                """UPDATE OR IGNORE outbox SET chat_id = ?, status = 'pending'
+                   WHERE chat_id = ? AND status IN ('pending', 'sending')""",
+                (new_id, old_id),
+            )
+            await conn.execute("UPDATE chats SET active = 0 WHERE id = ?", (old_id,))
 
     async def add_subscription(
         self, chat_id: int, topic_id: int, *, now: float, thread_id: int = 0, mode: str = "instant"
@@ -597,30 +618,48 @@ class Storage:
         ]
 
     # --- outbox -------------------------------------------------------------------------
+    #
+    # A row is 'pending' until the sender claims it ('sending'), then 'sent' or 'failed', or
+    # 'pending' again with a later not_before. Claiming commits before the first message goes
+    # out: a row is in one sender's hands at a time, and a crash leaves it 'sending', to be
+    # released (and resent: at least once) at the next start.
 
     async def pending_outbox(self, now: float, limit: int = 20) -> list[OutboxEntry]:
-        """Deliveries due now, oldest first."""
+        """Deliveries due now, oldest first (what the next claim would take)."""
         rows = await self._all(
-            f"""SELECT o.id AS outbox_id, o.chat_id, o.thread_id, o.attempts, o.more,
-                       c.language AS chat_language, {_ITEM_COLUMNS}
-                FROM outbox o JOIN chats c ON c.id = o.chat_id
-                     JOIN items i ON i.id = o.item_id JOIN feeds f ON f.id = i.feed_id
-                WHERE o.status = 'pending' AND o.not_before <= ?
+            f"""{_OUTBOX_SELECT} WHERE o.status = 'pending' AND o.not_before <= ?
                 ORDER BY o.id LIMIT ?""",
             (now, limit),
         )
-        return [
-            OutboxEntry(
-                r["outbox_id"],
-                r["chat_id"],
-                r["thread_id"],
-                r["attempts"],
-                r["chat_language"],
-                _item(r),
-                more=r["more"],
+        return [_outbox_entry(r) for r in rows]
+
+    async def claim_deliveries(self, now: float, limit: int = 20) -> list[OutboxEntry]:
+        """Take the deliveries due now, oldest first: they are 'sending' once this returns."""
+        async with self._transaction() as conn:
+            async with conn.execute(
+                """UPDATE outbox SET status = 'sending'
+                   WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND not_before <= ?
+                                ORDER BY id LIMIT ?)
+                   RETURNING id""",
+                (now, limit),
+            ) as cursor:
+                ids = [int(r[0]) for r in await cursor.fetchall()]
+            if not ids:
+                return []
+            marks = ", ".join("?" * len(ids))
+            async with conn.execute(
+                f"{_OUTBOX_SELECT} WHERE o.id IN ({marks}) ORDER BY o.id", ids
+            ) as cursor:
+                rows = await cursor.fetchall()
+        return [_outbox_entry(r) for r in rows]
+
+    async def release_claims(self) -> int:
+        """Rows a stopped sender left 'sending' are pending again; how many there were."""
+        async with self._transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE outbox SET status = 'pending' WHERE status = 'sending'"
             )
-            for r in rows
-        ]
+        return cursor.rowcount
 
     async def next_outbox_time(self) -> float | None:
         """When the earliest pending delivery becomes due, or None when nothing is pending."""
@@ -631,21 +670,35 @@ class Storage:
         rows = await self._all("SELECT status, count(*) FROM outbox GROUP BY status")
         return {r[0]: int(r[1]) for r in rows}
 
-    async def mark_sent(self, outbox_id: int, *, message_id: int, now: float) -> None:
+    async def record_part(self, outbox_id: int, *, message_id: int) -> None:
+        """Telegram accepted the next part of a claimed row: a retry starts after it."""
         async with self._transaction() as conn:
             await conn.execute(
-                """UPDATE outbox SET status = 'sent', message_id = ?, sent_at = ?,
-                       attempts = attempts + 1, last_error = NULL
+                """UPDATE outbox SET message_ids = ltrim(message_ids || ' ' || ?),
+                       message_id = coalesce(message_id, ?)
                    WHERE id = ?""",
-                (message_id, now, outbox_id),
+                (message_id, message_id, outbox_id),
             )
 
-    async def postpone_delivery(self, outbox_id: int, *, not_before: float, error: str) -> None:
+    async def mark_sent(self, outbox_id: int, *, now: float) -> None:
         async with self._transaction() as conn:
             await conn.execute(
-                """UPDATE outbox SET attempts = attempts + 1, not_before = ?, last_error = ?
+                """UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1,
+                       last_error = NULL
                    WHERE id = ?""",
-                (not_before, error[:500], outbox_id),
+                (now, outbox_id),
+            )
+
+    async def postpone_delivery(
+        self, outbox_id: int, *, not_before: float, error: str, spend_attempt: bool = True
+    ) -> None:
+        """Pending again from `not_before`; a wait Telegram asked for spends no attempt."""
+        async with self._transaction() as conn:
+            await conn.execute(
+                """UPDATE outbox SET status = 'pending', attempts = attempts + ?,
+                       not_before = ?, last_error = ?
+                   WHERE id = ?""",
+                (int(spend_attempt), not_before, error[:500], outbox_id),
             )
 
     async def mark_failed(self, outbox_id: int, *, error: str) -> None:
@@ -737,3 +790,22 @@ def _item(row: aiosqlite.Row) -> Item:
 
 def _chat(row: aiosqlite.Row) -> Chat:
     return Chat(id=row[0], type=row[1], language=row[2], active=bool(row[3]))
+
+
+_OUTBOX_SELECT = f"""SELECT o.id AS outbox_id, o.chat_id, o.thread_id, o.attempts, o.more,
+                            o.message_ids, c.language AS chat_language, {_ITEM_COLUMNS}
+                     FROM outbox o JOIN chats c ON c.id = o.chat_id
+                          JOIN items i ON i.id = o.item_id JOIN feeds f ON f.id = i.feed_id"""
+
+
+def _outbox_entry(row: aiosqlite.Row) -> OutboxEntry:
+    return OutboxEntry(
+        row["outbox_id"],
+        row["chat_id"],
+        row["thread_id"],
+        row["attempts"],
+        row["chat_language"],
+        _item(row),
+        more=row["more"],
+        parts_sent=len(row["message_ids"].split()),
+    )

@@ -1,7 +1,9 @@
 """The sender: one long-running task that drains the outbox in order.
 
-A row is marked sent only after Telegram accepted every message of it; on restart the task
-resumes with whatever is still pending.
+Rows are claimed ('sending') before their first message goes out and marked sent only after
+Telegram accepted every part; a split card records each part, so a retry sends only the rest.
+Storage failing under the sender stops sending (with backoff) rather than sending again: a
+write that failed is kept and replayed, in order, before anything else is sent.
 """
 
 from __future__ import annotations
@@ -9,19 +11,51 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
+import sqlite3
+from collections import deque
+from collections.abc import Awaitable, Callable
+from functools import partial
 
 from telegram import Bot
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    RetryAfter,
+    TelegramError,
+)
 
 from bot.delivery.render import item_card, more_items_message, render_html
 from storage import OutboxEntry, Storage
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 5
+# Transient failures (5xx, network, timeouts) retry with doubling delays up to RETRY_CAP; with
+# these values a row fails after about six hours of Telegram failing, not after seconds.
+MAX_ATTEMPTS = 30
+RETRY_BASE = 5.0
+RETRY_CAP = 900.0
 IDLE_WAIT = 30.0
+STORAGE_BACKOFF_CAP = 60.0
+# Telegram's answers that mean the chat cannot be written to at all (the chat is paused).
+CHAT_GONE = (
+    "chat not found",
+    "have no rights to send",
+    "not enough rights",
+    "chat_write_forbidden",
+)
+
+StorageWrite = Callable[[], Awaitable[None]]
+
+
+class StorageDown(Exception):
+    """A storage write of the sender failed; it is kept and replayed before the next send."""
+
+
+def retry_delay(attempts: int) -> float:
+    """The wait before the next try of a row that failed `attempts` times already."""
+    return min(RETRY_CAP, RETRY_BASE * 2.0 ** min(attempts, 16))
 
 
 class Sender:
@@ -40,6 +74,11 @@ class Sender:
         self._clock = clock
         self._pause = pause  # basic pacing: stay under Telegram's ~30 messages/s overall
         self._wake = asyncio.Event()
+        self._stopping = asyncio.Event()
+        # The claimed batch still to deliver (its rows are 'sending' in storage).
+        self._batch: deque[OutboxEntry] = deque()
+        # Storage writes that failed, replayed in order before anything is sent again.
+        self._unwritten: deque[StorageWrite] = deque()
         # Chats that answered 403 during the current batch: their rows are failed already.
         self._blocked: set[int] = set()
 
@@ -47,15 +86,35 @@ class Sender:
         """Something was queued: look at the outbox now rather than at the next timeout."""
         self._wake.set()
 
+    async def stop(self) -> None:
+        """Take no more rows: run_forever returns once the message in flight is done."""
+        self._stopping.set()
+        self._wake.set()
+
     async def run_forever(self) -> None:
-        while True:
+        """Drain whenever there is work until stop(). Storage failing pauses sending with
+        backoff; any other exception is a bug in the sender and ends the task, logged."""
+        failures = 0
+        while not self._stopping.is_set():
             try:
                 await self.drain()
-            except asyncio.CancelledError:
-                raise
+                if failures:
+                    log.info("sender: storage works again after %d failed tries", failures)
+                    failures = 0
+                await self._wait_for_work()
+            except (StorageDown, sqlite3.Error):
+                failures += 1
+                if failures == 1:  # one line per outage, not one per retry
+                    log.exception("sender: storage failed; sending paused, retrying")
+                await self._pause_unless_stopping(min(STORAGE_BACKOFF_CAP, 2.0 ** (failures - 1)))
             except Exception:
-                log.exception("sender: draining the outbox failed; retrying shortly")
-            await self._wait_for_work()
+                log.exception("sender: stopped by an unexpected error")
+                raise
+        await self._hand_back_batch()
+
+    async def _pause_unless_stopping(self, seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stopping.wait(), seconds)
 
     async def _wait_for_work(self) -> None:
         due = await self._storage.next_outbox_time()
@@ -64,62 +123,126 @@ class Sender:
             await asyncio.wait_for(self._wake.wait(), timeout)
         self._wake.clear()
 
+    async def _hand_back_batch(self) -> None:
+        """Stopping: claimed rows not sent yet are pending again (the next start would do it)."""
+        if self._batch and not self._unwritten:
+            try:
+                await self._storage.release_claims()
+            except Exception:
+                log.exception("sender: could not hand back %d claimed rows", len(self._batch))
+        self._batch.clear()
+
     async def drain(self) -> int:
-        """Send everything due now; return how many rows were delivered."""
+        """Send everything due now; return how many rows were delivered.
+
+        Raises when storage fails; what was not written is kept for the next call.
+        """
+        while self._unwritten:
+            try:
+                await self._unwritten[0]()
+            except Exception as exc:
+                raise StorageDown(f"storage write failed again: {exc!r}") from exc
+            self._unwritten.popleft()
         delivered = 0
-        while batch := await self._storage.pending_outbox(self._clock()):
-            self._blocked.clear()  # the next batch holds no rows of chats deactivated before it
-            for entry in batch:
-                if entry.chat_id in self._blocked:
-                    continue  # blocked the bot a moment ago: do not send there again
-                try:
-                    delivered += await self.deliver(entry)
-                except Exception as exc:  # a bug in one row must not block the queue behind it
-                    log.exception("sender: delivering outbox row %s failed", entry.id)
-                    await self._storage.mark_failed(entry.id, error=f"internal: {exc!r}")
+        while not self._stopping.is_set():
+            if not self._batch:
+                self._blocked.clear()  # the next batch holds no rows of chats blocked before
+                self._batch.extend(await self._storage.claim_deliveries(self._clock()))
+                if not self._batch:
+                    break
+            entry = self._batch.popleft()
+            if entry.chat_id in self._blocked:
+                continue  # blocked the bot a moment ago: its rows are failed already
+            delivered += await self.deliver(entry)
+            if self._pause:
                 await asyncio.sleep(self._pause)
         return delivered
 
     async def deliver(self, entry: OutboxEntry) -> bool:
-        if entry.more:
-            messages = [more_items_message(entry.item, entry.more, entry.chat_language)]
-        else:
-            messages = render_html(item_card(entry.item), entry.chat_language, self._timezone)
-        first_id: int | None = None
+        """Send the parts of one claimed row not sent yet and record the outcome."""
+        storage = self._storage
         try:
-            for text in messages:
+            messages = self._messages(entry)
+        except Exception as exc:  # a bug in one row must not block the queue behind it
+            log.exception("sender: rendering outbox row %s failed", entry.id)
+            await self._write(partial(storage.mark_failed, entry.id, error=f"internal: {exc!r}"))
+            return False
+        for text in messages[entry.parts_sent :]:
+            try:
                 sent = await self._bot.send_message(
                     entry.chat_id,
                     text,
                     parse_mode=ParseMode.HTML,
                     message_thread_id=entry.thread_id or None,
                 )
-                first_id = first_id or sent.message_id
-        except RetryAfter as exc:
+            except TelegramError as exc:
+                await self._write(self._outcome_of_failure(entry, exc))
+                return False
+            except Exception as exc:  # not Telegram's answer: a bug, kept to this one row
+                log.exception("sender: sending outbox row %s failed", entry.id)
+                await self._write(
+                    partial(storage.mark_failed, entry.id, error=f"internal: {exc!r}")
+                )
+                return False
+            record = partial(storage.record_part, entry.id, message_id=sent.message_id)
+            await self._write(record, unfinished=entry.id)
+        await self._write(partial(storage.mark_sent, entry.id, now=self._clock()))
+        return True
+
+    def _messages(self, entry: OutboxEntry) -> list[str]:
+        if entry.more:
+            return [more_items_message(entry.item, entry.more, entry.chat_language)]
+        return render_html(item_card(entry.item), entry.chat_language, self._timezone)
+
+    def _outcome_of_failure(self, entry: OutboxEntry, exc: TelegramError) -> StorageWrite:
+        """What a refused send means for the row (and its chat), as the write that records it."""
+        storage, now = self._storage, self._clock()
+        if isinstance(exc, RetryAfter):  # Telegram's own pacing: wait, never spend an attempt
             wait = exc.retry_after
             seconds = wait if isinstance(wait, int | float) else wait.total_seconds()
-            await self._storage.postpone_delivery(
-                entry.id, not_before=self._clock() + seconds, error=f"retry after {seconds} s"
+            error = f"retry after {seconds} s"
+            return partial(
+                storage.postpone_delivery,
+                entry.id,
+                not_before=now + seconds,
+                error=error,
+                spend_attempt=False,
             )
-            return False
-        except Forbidden as exc:
-            log.info("chat %s blocked the bot or removed it: %s", entry.chat_id, exc)
-            await self._storage.deactivate_chat(entry.chat_id)
+        if isinstance(exc, ChatMigrated):  # a group became a supergroup: follow it
+            log.info("chat %s moved to %s", entry.chat_id, exc.new_chat_id)
+            self._blocked.add(entry.chat_id)  # its other claimed rows moved too
+            return partial(storage.migrate_chat, entry.chat_id, int(exc.new_chat_id))
+        if isinstance(exc, Forbidden) or (
+            isinstance(exc, BadRequest) and any(s in exc.message.lower() for s in CHAT_GONE)
+        ):
+            log.info("chat %s cannot be written to: %s", entry.chat_id, exc)
             self._blocked.add(entry.chat_id)
-            return False
-        except BadRequest as exc:
+            return partial(storage.deactivate_chat, entry.chat_id)
+        if isinstance(exc, BadRequest):
             log.warning("chat %s refused item %s: %s", entry.chat_id, entry.item.id, exc)
-            await self._storage.mark_failed(entry.id, error=f"bad request: {exc}")
-            return False
-        except (NetworkError, TelegramError) as exc:
-            if entry.attempts + 1 >= MAX_ATTEMPTS:
-                await self._storage.mark_failed(entry.id, error=str(exc))
-            else:
-                delay = 5.0 * 2**entry.attempts
-                await self._storage.postpone_delivery(
-                    entry.id, not_before=self._clock() + delay, error=str(exc)
+            return partial(storage.mark_failed, entry.id, error=f"bad request: {exc}")
+        if entry.attempts + 1 < MAX_ATTEMPTS:  # 5xx, network, timeouts: Telegram will be back
+            not_before = now + retry_delay(entry.attempts)
+            return partial(
+                storage.postpone_delivery, entry.id, not_before=not_before, error=str(exc)
+            )
+        return partial(storage.mark_failed, entry.id, error=str(exc))
+
+    async def _write(self, write: StorageWrite, *, unfinished: int | None = None) -> None:
+        """Run a storage write; when it fails, keep it for the next drain (and, for a row
+        not finished, a hand-back of the row after it), and raise StorageDown."""
+        try:
+            await write()
+        except Exception as exc:
+            self._unwritten.append(write)
+            if unfinished is not None:
+                self._unwritten.append(
+                    partial(
+                        self._storage.postpone_delivery,
+                        unfinished,
+                        not_before=0.0,
+                        error="storage failed",
+                        spend_attempt=False,
+                    )
                 )
-            return False
-        assert first_id is not None
-        await self._storage.mark_sent(entry.id, message_id=first_id, now=self._clock())
-        return True
+            raise StorageDown(f"storage write failed: {exc!r}") from exc

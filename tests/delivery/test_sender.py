@@ -14,6 +14,7 @@ import socket
 import sqlite3
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
@@ -23,12 +24,12 @@ import pytest
 from telegram import Bot
 
 from bot.delivery.alerts import AdminAlerts
-from bot.delivery.outbox import MAX_ATTEMPTS, Sender
+from bot.delivery.outbox import MAX_ATTEMPTS, Sender, StorageDown
 from bot.delivery.render import item_card, render_html
 from bot.i18n import t
 from storage import FeedCheck, ItemDraft, Storage, open_storage
 from tests.support.fake_bot_api import FakeBotApi
-from tests.support.harness import USER, Clock, SenderDied, running_bot_against
+from tests.support.harness import USER, Clock, SenderDied, eventually, running_bot_against
 
 TIMEZONE = "Europe/Moscow"
 FEED_TITLE = "Вечерний Казахстан"
@@ -223,8 +224,8 @@ async def drained(sender: Sender) -> int:
 
 
 def backoff(attempts: int) -> float:
-    """The sender's retry delay after `attempts` earlier attempts: 5 s doubling."""
-    return 5.0 * float(2**attempts)
+    """The sender's retry delay after `attempts` earlier attempts: 5 s doubling, at most 15 min."""
+    return min(900.0, 5.0 * float(2**attempts))
 
 
 # --- transient errors ---------------------------------------------------------------------
@@ -276,6 +277,7 @@ async def test_after_max_attempts_transient_failures_the_row_fails_with_the_erro
     await rig.subscriber(ALICE)
     await rig.publish(rig.draft("Переговоры в Астане"))
     rig.api.script[ALICE] = [SERVER_ERROR] * MAX_ATTEMPTS
+    started = rig.clock()
 
     for attempt in range(MAX_ATTEMPTS - 1):
         assert await drained(rig.sender) == 0
@@ -283,6 +285,8 @@ async def test_after_max_attempts_transient_failures_the_row_fails_with_the_erro
         assert (row.status, row.attempts) == ("pending", attempt + 1)
         assert row.not_before == rig.clock() + backoff(attempt)
         rig.clock.advance(backoff(attempt))
+    # An outage of Telegram delays the card for hours before it counts as failed.
+    assert rig.clock() - started > 5 * 3600
 
     assert await drained(rig.sender) == 0
     row = rig.row(ALICE)
@@ -320,7 +324,8 @@ async def test_retry_after_postpones_exactly_that_row_by_retry_after(rig: Rig) -
     assert await drained(rig.sender) == 1
     assert len(rig.texts(BOB)) == 1  # the other chat's row is not held back
     row = rig.row(ALICE)
-    assert (row.status, row.attempts, row.not_before) == ("pending", 1, start + 7)
+    # Telegram's own pacing spends no attempt: the row waits, it does not come nearer failing.
+    assert (row.status, row.attempts, row.not_before) == ("pending", 0, start + 7)
     assert await rig.storage.pending_outbox(start + 6.9) == []
 
     rig.clock.advance(7)
@@ -386,20 +391,23 @@ async def test_a_split_card_is_sent_whole_and_marked_sent_with_its_first_message
     assert row.message_id == rig.api.messages_to(ALICE)[0].message_id
 
 
-async def test_a_split_card_whose_second_part_fails_is_not_marked_sent(rig: Rig) -> None:
+async def test_a_split_card_whose_second_part_fails_sends_only_the_rest_on_retry(
+    rig: Rig,
+) -> None:
     await rig.subscriber(ALICE)
     parts = await long_card(rig)
     rig.api.script[ALICE] = [OK, SERVER_ERROR]
 
     assert await drained(rig.sender) == 0
     assert rig.texts(ALICE) == parts[:1]
+    first = rig.api.messages_to(ALICE)[0].message_id
     row = rig.row(ALICE)
-    assert (row.status, row.attempts, row.message_id) == ("pending", 1, None)
+    assert (row.status, row.attempts, row.message_id) == ("pending", 1, first)
 
     rig.clock.advance(backoff(0))
     assert await drained(rig.sender) == 1
-    assert rig.texts(ALICE)[1:] == parts  # the whole card again, then marked sent
-    assert rig.row(ALICE).status == "sent"
+    assert rig.texts(ALICE) == parts  # part 1 once, then the rest
+    assert (rig.row(ALICE).status, rig.row(ALICE).message_id) == ("sent", first)
 
 
 async def test_a_row_that_cannot_be_rendered_does_not_stop_the_drain(rig: Rig) -> None:
@@ -454,8 +462,8 @@ async def test_the_harness_runs_the_shutdown_of_run_polling(tmp_path: Path) -> N
     seen: list[tuple[str, bool, bool]] = []
     async with running_bot_against(FakeBotApi(), tmp_path) as bot:
         app = bot.app
-        production_post_shutdown = app.post_shutdown
-        assert production_post_shutdown is not None
+        production_post_stop, production_post_shutdown = app.post_stop, app.post_shutdown
+        assert production_post_stop is not None and production_post_shutdown is not None
         assert app.updater is not None
         updater = app.updater
 
@@ -464,7 +472,10 @@ async def test_the_harness_runs_the_shutdown_of_run_polling(tmp_path: Path) -> N
             seen.append((step, updater.running or app.running, app._initialized))
 
         async def post_stop(application: Any) -> None:
+            await production_post_stop(application)
             record("post_stop")
+            # The Bot still works here: the sender stopped on its own, not cancelled.
+            assert sender.done() and not sender.cancelled() and sender.exception() is None
 
         async def post_shutdown(application: Any) -> None:
             record("post_shutdown")
@@ -480,8 +491,46 @@ async def test_the_harness_runs_the_shutdown_of_run_polling(tmp_path: Path) -> N
         ("post_stop", False, True),
         ("post_shutdown", False, False),
     ]
-    assert sender.cancelled()  # bot/app.py post_shutdown ended the sender
     assert app.bot_data.services is None
+
+
+async def test_rows_a_stopped_bot_had_in_hand_are_sent_at_the_next_start(tmp_path: Path) -> None:
+    storage = await open_storage(tmp_path / "newsbot.db")
+    try:
+        topic = await storage.sync_topic("central-asia", "Центральная Азия", "Central Asia", [])
+        feed = await storage.add_feed(
+            "https://news.example/feed.xml",
+            title=FEED_TITLE,
+            interval_seconds=600,
+            next_check_at=10**10,
+            now=0,
+            topic_ids=(topic.id,),
+        )
+        await storage.upsert_chat(USER, type="private", language="ru", now=0)
+        await storage.add_subscription(USER, topic.id, now=0)
+        draft = ItemDraft(
+            key="k1",
+            url="https://news.example/k1",
+            title="Переговоры в Астане",
+            published_at=0,
+            text="Переговоры в Астане. Текст.",
+            summary="Переговоры в Астане.",
+            topic_ids=(topic.id,),
+            fingerprint="k1",
+        )
+        check = FeedCheck(next_check_at=10**10)
+        await storage.store_items(feed.id, [draft], now=0, check=check, queue=True, push_limit=20)
+        assert len(await storage.claim_deliveries(0)) == 1  # then the process died
+    finally:
+        await storage.close()
+    async with running_bot_against(FakeBotApi(), tmp_path) as bot:
+        (card,) = await bot.wait_for_messages(USER, 1)
+        assert "Переговоры в Астане" in card.text
+
+        async def sent() -> bool:
+            return await bot.storage.outbox_counts() == {"sent": 1}
+
+        await eventually(sent)
 
 
 async def test_a_dead_sender_fails_the_harness_waits_at_once(tmp_path: Path) -> None:
@@ -511,6 +560,76 @@ async def test_a_sender_that_died_unnoticed_fails_the_test_at_stop(tmp_path: Pat
             services.sender.wake()
             await asyncio.wait({bot.sender_task}, timeout=30)
             assert bot.sender_task.done()
+
+
+# --- storage failing under the sender ------------------------------------------------------
+
+
+@contextmanager
+def storage_failing(db: Path, column: str) -> Iterator[None]:
+    """Every update of outbox.<column> fails inside SQLite, as on a full disk, until the
+    block ends. A trigger in the database: the sender's own connection sees the failure."""
+    with closing(sqlite3.connect(db, isolation_level=None)) as conn:
+        conn.execute(
+            f"""CREATE TRIGGER storage_fails BEFORE UPDATE OF {column} ON outbox
+                BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END"""
+        )
+    try:
+        yield
+    finally:
+        with closing(sqlite3.connect(db, isolation_level=None)) as conn:
+            conn.execute("DROP TRIGGER storage_fails")
+
+
+async def test_a_card_telegram_accepted_but_storage_could_not_record_is_never_sent_again(
+    rig: Rig,
+) -> None:
+    await rig.subscriber(ALICE)
+    await rig.subscriber(BOB)
+    await rig.publish(rig.draft("Переговоры в Астане"))
+    with storage_failing(rig.db, "message_ids"):
+        for _ in range(3):
+            with pytest.raises(StorageDown):
+                await drained(rig.sender)
+        # Sending stopped at the first failure: no loop over ALICE's card, BOB waits.
+        assert (rig.api.tried(ALICE), rig.api.tried(BOB)) == (1, 0)
+    # Storage is back: what was not written is written, then the queue goes on.
+    assert await drained(rig.sender) == 2
+    assert (rig.api.tried(ALICE), rig.api.tried(BOB)) == (1, 1)
+    assert [r.status for r in rig.rows()] == ["sent", "sent"]
+    assert rig.row(ALICE).message_id == rig.api.messages_to(ALICE)[0].message_id
+
+
+async def test_the_sender_pauses_while_storage_fails_says_so_once_and_resumes(
+    rig: Rig, caplog: pytest.LogCaptureFixture
+) -> None:
+    await rig.subscriber(ALICE)
+    await rig.publish(rig.draft("Переговоры в Астане"))
+    task = asyncio.create_task(rig.sender.run_forever())
+    rig.closing.append(lambda: stopped(rig.sender, task))
+    with caplog.at_level(logging.INFO, logger="bot.delivery.outbox"):
+        with storage_failing(rig.db, "status"):  # not even a row can be claimed
+
+            async def paused() -> bool:
+                return any("sending paused" in r.getMessage() for r in caplog.records)
+
+            await eventually(paused)
+            assert rig.api.tried(ALICE) == 0
+        await rig.api.wait_for(lambda: len(rig.api.messages_to(ALICE)) == 1)
+        await eventually(lambda: settled(rig, "sent"))
+    messages = [r.getMessage() for r in caplog.records]
+    assert sum("sending paused" in m for m in messages) == 1
+    assert any("storage works again" in m for m in messages)
+    assert not task.done()
+
+
+async def settled(rig: Rig, status: str) -> bool:
+    return [r.status for r in rig.rows()] == [status]
+
+
+async def stopped(sender: Sender, task: asyncio.Task[None]) -> None:
+    await sender.stop()
+    await asyncio.wait_for(task, timeout=10)
 
 
 # --- admin alerts: the same Bot, one message per admin --------------------------------------

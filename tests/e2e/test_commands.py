@@ -132,7 +132,7 @@ async def test_blocked_chat_is_deactivated_and_rate_limit_postpones(
     chat = await bot.storage.chat(blocked)
     assert chat is not None and not chat.active
     (pending,) = await bot.storage.pending_outbox(bot.clock.now + 7)
-    assert pending.chat_id == limited and pending.attempts == 1
+    assert pending.chat_id == limited and pending.attempts == 0  # a 429 spends no attempt
     assert await bot.storage.pending_outbox(bot.clock.now + 6) == []
 
     bot.clock.advance(7)
@@ -150,8 +150,9 @@ def test_newsbot_run_polls_the_configured_api(tmp_path: Path) -> None:
             encoding="utf-8",
         )
         env = {**os.environ, "BOT_TOKEN": api.token}
+        command = [sys.executable, "-m", "bot", "run", "--config", str(config)]
         process = subprocess.Popen(
-            [sys.executable, "-m", "bot", "run", "--config", str(config)],
+            command,
             cwd=REPO_ROOT,
             env=env,
             stdout=subprocess.PIPE,
@@ -160,6 +161,16 @@ def test_newsbot_run_polls_the_configured_api(tmp_path: Path) -> None:
         try:
             with api._cond:
                 assert api._cond.wait_for(lambda: "getUpdates" in api.calls, timeout=30)
+            # A second bot on the same database refuses to start, naming the one running.
+            second = subprocess.run(
+                command, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=60
+            )
+            assert second.returncode == 1
+            assert second.stderr.strip().splitlines() == [
+                f"error: the database is in use by process {process.pid} "
+                f"(lock {tmp_path / 'bot.db'}.lock); stop that bot first, "
+                "or give this one its own database"
+            ]
             process.send_signal(signal.SIGINT)
             output, _ = process.communicate(timeout=30)
         finally:

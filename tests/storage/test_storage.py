@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import AsyncIterator
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +13,7 @@ import aiosqlite
 import pytest
 
 from storage import FeedCheck, FeedExistsError, ItemDraft, Storage, StoreOutcome, open_storage
-from storage.db import migrations, schema_version
+from storage.db import migrate, migrations, numbered, schema_version
 
 NOW = 1_800_000_000.0
 CHECK = FeedCheck(next_check_at=NOW + 600)
@@ -51,6 +53,82 @@ async def test_migrations_from_zero(tmp_path: Path) -> None:
     # Opening again applies nothing twice.
     again = await open_storage(path)
     await again.close()
+
+
+def test_migration_files_are_numbered_without_gaps() -> None:
+    files = [("002_b.sql", "B"), ("README.md", "x"), ("001_a.sql", "A"), ("1_bad.sql", "x")]
+    assert numbered(files) == [(1, "A"), (2, "B")]
+    with pytest.raises(RuntimeError, match="migration 002 is missing"):
+        numbered([("001_a.sql", "A"), ("003_c.sql", "C")])
+    assert [version for version, _ in migrations()] == list(range(1, len(migrations()) + 1))
+
+
+async def test_a_failing_migration_changes_nothing_and_leaves_no_transaction_open(
+    tmp_path: Path,
+) -> None:
+    known = migrations()
+    broken = (
+        len(known) + 1,
+        "CREATE TABLE half_done (x INTEGER);\n-- a comment; with a semicolon\nSELECT nonsense(;",
+    )
+    async with aiosqlite.connect(tmp_path / "m.db", isolation_level=None) as conn:
+        assert await migrate(conn, known) == len(known)
+        with pytest.raises(sqlite3.OperationalError):
+            await migrate(conn, [*known, broken])
+        assert await schema_version(conn) == len(known)
+        async with conn.execute("SELECT name FROM sqlite_master WHERE name = 'half_done'") as c:
+            assert await c.fetchall() == []
+        await conn.execute("BEGIN")  # would fail inside a transaction left open
+        await conn.execute("ROLLBACK")
+
+
+async def test_a_database_newer_than_the_code_is_refused_and_left_closed(tmp_path: Path) -> None:
+    path = tmp_path / "newer.db"
+    with closing(sqlite3.connect(path)) as conn:
+        conn.execute("PRAGMA user_version = 999")
+    with pytest.raises(RuntimeError, match="database schema 999 is newer than this newsbot"):
+        await open_storage(path)
+    # The last connection to a WAL database removes its -wal file when it closes.
+    assert not Path(f"{path}-wal").exists()
+
+
+def test_the_delivery_migration_keeps_every_outbox_row(tmp_path: Path) -> None:
+    """A database of schema 2 with sent, pending and failed rows, brought to the latest."""
+    path = tmp_path / "old.db"
+    with closing(sqlite3.connect(path, isolation_level=None)) as conn:
+        for version, sql in migrations()[:2]:
+            conn.executescript(sql)
+            conn.execute(f"PRAGMA user_version = {version}")
+        conn.executescript(
+            """INSERT INTO feeds (id, url, title, interval_seconds, next_check_at, created_at)
+                   VALUES (1, 'https://e.x/rss', 'F', 60, 0, 0);
+               INSERT INTO items (id, feed_id, key, url, title, fetched_at)
+                   VALUES (1, 1, 'k', 'https://e.x/1', 'T', 0);
+               INSERT INTO chats (id, created_at) VALUES (10, 0), (11, 0), (12, 0);
+               INSERT INTO outbox (chat_id, item_id, status, attempts, message_id, created_at, more)
+                   VALUES (10, 1, 'sent', 1, 555, 0, 0), (11, 1, 'pending', 2, NULL, 0, 3),
+                          (12, 1, 'failed', 5, NULL, 0, 0);"""
+        )
+
+    async def migrate() -> None:
+        storage = await open_storage(path)
+        await storage.close()
+
+    asyncio.run(migrate())
+    with closing(sqlite3.connect(path)) as conn:
+        rows = conn.execute(
+            "SELECT chat_id, status, attempts, message_id, message_ids, more FROM outbox"
+            " ORDER BY id"
+        ).fetchall()
+        indexes = {
+            r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")
+        }
+    assert rows == [
+        (10, "sent", 1, 555, "555", 0),
+        (11, "pending", 2, None, "", 3),
+        (12, "failed", 5, None, "", 0),
+    ]
+    assert "outbox_pending" in indexes
 
 
 async def test_foreign_keys_are_enforced(store: Storage) -> None:
@@ -173,13 +251,95 @@ async def test_outbox_is_unique_per_chat_thread_item(store: Storage) -> None:
     pending = await store.pending_outbox(NOW)
     assert sorted((p.chat_id, p.thread_id) for p in pending) == [(1, 0), (1, 7), (2, 0)]
 
-    await store.mark_sent(pending[0].id, message_id=55, now=NOW)
+    await store.mark_sent(pending[0].id, now=NOW)
     await store.postpone_delivery(pending[1].id, not_before=NOW + 30, error="retry after 30 s")
     assert [p.id for p in await store.pending_outbox(NOW)] == [pending[2].id]
     next_time = await store.next_outbox_time()
     assert next_time is not None and next_time <= NOW  # one row is due at once
     await store.deactivate_chat(pending[2].chat_id)
     assert await store.outbox_counts() == {"sent": 1, "pending": 1, "failed": 1}
+
+
+async def outbox_rows(store: Storage, chats: tuple[int, ...] = (1, 2, 3)) -> list[int]:
+    """One item queued for each of `chats`; their outbox row ids, oldest first."""
+    topic = await store.sync_topic("asia", "Азия", "Asia", ["Казахстан"])
+    feed = await store.add_feed(
+        "https://e.x/rss", title="F", interval_seconds=60, next_check_at=NOW, now=NOW
+    )
+    for chat in chats:
+        await store.upsert_chat(chat, type="group", language="en", now=NOW)
+        await store.add_subscription(chat, topic.id, now=NOW)
+    await store_drafts(store, feed.id, [draft("a", topic_ids=(topic.id,))], queue=True)
+    return [p.id for p in await store.pending_outbox(NOW, limit=50)]
+
+
+async def test_a_claimed_row_is_in_one_senders_hands_until_released(store: Storage) -> None:
+    ids = await outbox_rows(store)
+    claimed = await store.claim_deliveries(NOW, limit=2)
+    assert [c.id for c in claimed] == ids[:2]
+    assert [c.chat_id for c in claimed] == [1, 2] and claimed[0].chat_language == "en"
+    assert [p.id for p in await store.pending_outbox(NOW)] == ids[2:]
+    assert [c.id for c in await store.claim_deliveries(NOW)] == ids[2:]  # never the same twice
+    assert await store.claim_deliveries(NOW) == []
+    assert await store.outbox_counts() == {"sending": 3}
+    assert await store.next_outbox_time() is None  # nothing pending: the sender may idle
+
+    await store.mark_sent(ids[0], now=NOW)
+    assert await store.release_claims() == 2  # a restart: what was in hand is due again
+    assert [p.id for p in await store.pending_outbox(NOW)] == ids[1:]
+    assert await store.outbox_counts() == {"sent": 1, "pending": 2}
+
+
+async def test_a_split_cards_parts_are_remembered_and_waits_cost_no_attempt(
+    store: Storage, tmp_path: Path
+) -> None:
+    ids = await outbox_rows(store, chats=(1,))
+    (entry,) = await store.claim_deliveries(NOW)
+    assert entry.parts_sent == 0 and entry.attempts == 0
+    await store.record_part(ids[0], message_id=700)
+    await store.record_part(ids[0], message_id=701)
+    await store.postpone_delivery(ids[0], not_before=NOW + 5, error="429", spend_attempt=False)
+    assert await store.claim_deliveries(NOW + 4.9) == []
+    assert await store.next_outbox_time() == NOW + 5
+    (again,) = await store.claim_deliveries(NOW + 5)
+    assert (again.parts_sent, again.attempts) == (2, 0)
+    await store.postpone_delivery(ids[0], not_before=NOW + 10, error="502 Bad Gateway")
+    (third,) = await store.claim_deliveries(NOW + 10)
+    assert (third.parts_sent, third.attempts) == (2, 1)
+    await store.mark_sent(ids[0], now=NOW + 11)
+    with closing(sqlite3.connect(tmp_path / "test.db")) as conn:
+        row = conn.execute(
+            "SELECT status, attempts, message_id, message_ids, sent_at, last_error FROM outbox"
+        ).fetchone()
+    assert row == ("sent", 2, 700, "700 701", NOW + 11, None)
+
+
+async def test_a_migrated_group_takes_its_subscriptions_and_undelivered_rows_along(
+    store: Storage,
+) -> None:
+    ids = await outbox_rows(store, chats=(-100, -200))
+    await store.claim_deliveries(NOW, limit=1)  # the row of -100 was in hand
+    await store.migrate_chat(-100, -100_555)
+    moved = await store.chat(-100_555)
+    assert moved is not None and (moved.type, moved.language, moved.active) == (
+        "supergroup",
+        "en",
+        True,
+    )
+    old = await store.chat(-100)
+    assert old is not None and not old.active
+    assert [s.chat_id for s in await store.subscriptions(-100_555)] == [-100_555]
+    assert await store.subscriptions(-100) == []
+    due = await store.pending_outbox(NOW)
+    assert sorted((p.id, p.chat_id) for p in due) == [(ids[0], -100_555), (ids[1], -200)]
+
+
+async def test_a_paused_chat_drops_its_claimed_rows_too(store: Storage) -> None:
+    ids = await outbox_rows(store, chats=(1, 2))
+    await store.claim_deliveries(NOW)
+    await store.deactivate_chat(1)
+    assert await store.release_claims() == 1  # only chat 2's row goes back
+    assert [p.id for p in await store.pending_outbox(NOW)] == [ids[1]]
 
 
 async def test_subscriptions_round_trip(store: Storage) -> None:

@@ -1,0 +1,50 @@
+"""One bot per database: an exclusive lock on a file beside it, held while the bot runs.
+
+Two bots on one SQLite file would both drain the outbox and both answer. The lock is an
+advisory `flock` on `<database>.lock`: the operating system drops it when the process ends,
+however it ends (kill -9 included), so a crash never leaves a stale lock behind.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+from pathlib import Path
+
+
+class DatabaseInUse(Exception):
+    """Another process holds the database."""
+
+
+class DatabaseLock:
+    def __init__(self, database: str | Path) -> None:
+        self.path = Path(f"{database}.lock")
+        self._fd: int | None = None
+
+    def acquire(self) -> None:
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            pid = os.read(fd, 32).decode(errors="replace").strip()
+            os.close(fd)
+            holder = f"process {pid}" if pid else "another process"
+            raise DatabaseInUse(
+                f"the database is in use by {holder} (lock {self.path}); "
+                "stop that bot first, or give this one its own database"
+            ) from None
+        os.ftruncate(fd, 0)
+        os.write(fd, str(os.getpid()).encode())
+        self._fd = fd
+
+    def release(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)  # closing the descriptor drops the lock
+            self._fd = None
+
+    def __enter__(self) -> DatabaseLock:
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
