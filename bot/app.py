@@ -27,6 +27,7 @@ from bot.config import Config
 from bot.context import BotData, NewsApplication, NewsContext, Services
 from bot.delivery.alerts import AdminAlerts
 from bot.delivery.outbox import Sender
+from bot.delivery.pacing import Limits, Pacer
 from bot.feeds.fetch import Fetcher, FetchPolicy
 from bot.feeds.refresh import EntryReader, FeedService, PollSettings
 from bot.feeds.sync import sync_config
@@ -59,6 +60,7 @@ def build_application(
         .token(config.token)
         .context_types(ContextTypes(context=NewsContext, bot_data=BotData))
         .defaults(Defaults(parse_mode=ParseMode.HTML))
+        .rate_limiter(Pacer(limits(config)))  # every sending call: Telegram's limits, replies first
     )
     if config.api_base_url:
         builder = builder.base_url(config.api_base_url)
@@ -169,6 +171,16 @@ def reader_pool(config: Config) -> ProcessPoolExecutor | None:
         mp_context=multiprocessing.get_context("spawn"),  # no fork of a threaded process
         initializer=start_reader_process,
         initargs=(os.getpid(),),
+    )
+
+
+def limits(config: Config) -> Limits:
+    delivery = config.delivery
+    return Limits(
+        per_second=float(delivery.messages_per_second),
+        chat_interval=float(delivery.chat_interval),
+        group_count=delivery.group_per_minute,
+        group_window=60.0,
     )
 
 

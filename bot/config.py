@@ -62,6 +62,15 @@ class PollingConfig:
 
 
 @dataclass(frozen=True)
+class DeliveryConfig:
+    """[delivery]: Telegram's limits the pacer keeps to (see README, Configuration)."""
+
+    messages_per_second: float = 30.0
+    chat_interval: float = 1.0
+    group_per_minute: int = 20
+
+
+@dataclass(frozen=True)
 class Config:
     admins: frozenset[int] = frozenset()
     database: Path = Path("newsbot.db")
@@ -73,12 +82,13 @@ class Config:
     topics: tuple[TopicConfig, ...] = ()
     feeds: tuple[FeedConfig, ...] = field(default_factory=tuple)
     polling: PollingConfig = field(default_factory=PollingConfig)
+    delivery: DeliveryConfig = field(default_factory=DeliveryConfig)
 
     def is_admin(self, user_id: int | None) -> bool:
         return user_id is not None and user_id in self.admins
 
 
-_TOP_KEYS = {"bot", "topics", "feeds", "polling"}
+_TOP_KEYS = {"bot", "topics", "feeds", "polling", "delivery"}
 _BOT_KEYS = {"admins", "database", "poll_interval", "language", "timezone", "api_base_url"}
 _TOPIC_KEYS = {"slug", "name_ru", "name_en", "keywords"}
 _FEED_KEYS = {"url", "topics", "fulltext"}
@@ -93,6 +103,12 @@ _POLLING_RANGES = {
     "alert_after": (1, 1000),
     "push_limit": (1, 1000),
     "reader_processes": (0, 64),
+}
+# [delivery] numbers: (smallest allowed, largest allowed, integers only)
+_DELIVERY_RANGES = {
+    "messages_per_second": (1, 1000, False),
+    "chat_interval": (0, 60, False),
+    "group_per_minute": (1, 60, True),
 }
 
 
@@ -193,6 +209,7 @@ def _parse(raw: dict[str, Any], token: str | None, problems: list[str]) -> Confi
     known = {t.slug for t in topics}
     feeds = _parse_feeds(raw.get("feeds", []), known, problems)
     polling = _parse_polling(raw.get("polling", {}), problems)
+    delivery = _parse_delivery(raw.get("delivery", {}), problems)
     return Config(
         admins=frozenset(admins),
         database=db_path,
@@ -204,7 +221,26 @@ def _parse(raw: dict[str, Any], token: str | None, problems: list[str]) -> Confi
         topics=tuple(topics),
         feeds=tuple(feeds),
         polling=polling,
+        delivery=delivery,
     )
+
+
+def _parse_delivery(raw: Any, problems: list[str]) -> DeliveryConfig:
+    if not isinstance(raw, dict):
+        problems.append("[delivery] must be a table")
+        return DeliveryConfig()
+    _unknown("[delivery]", raw, set(_DELIVERY_RANGES), problems)
+    values: dict[str, Any] = {}
+    for key, (low, high, whole) in _DELIVERY_RANGES.items():
+        if key in raw:
+            value = raw[key]
+            kinds = int if whole else int | float
+            if isinstance(value, bool) or not isinstance(value, kinds) or not low <= value <= high:
+                kind = "an integer" if whole else "a number"
+                problems.append(f"[delivery] {key}: {kind} from {low} to {high}")
+            else:
+                values[key] = value
+    return DeliveryConfig(**values)
 
 
 def _parse_polling(raw: Any, problems: list[str]) -> PollingConfig:

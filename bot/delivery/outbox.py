@@ -15,8 +15,8 @@ import sqlite3
 from collections import deque
 from collections.abc import Awaitable, Callable
 from functools import partial
+from typing import Any
 
-from telegram import Bot
 from telegram.constants import ParseMode
 from telegram.error import (
     BadRequest,
@@ -25,7 +25,9 @@ from telegram.error import (
     RetryAfter,
     TelegramError,
 )
+from telegram.ext import ExtBot
 
+from bot.delivery.pacing import BROADCAST, retry_seconds
 from bot.delivery.render import item_card, more_items_message, render_html
 from storage import OutboxEntry, Storage
 
@@ -37,6 +39,10 @@ MAX_ATTEMPTS = 30
 RETRY_BASE = 5.0
 RETRY_CAP = 900.0
 IDLE_WAIT = 30.0
+BATCH = 100  # rows claimed at once
+# Sends in flight at once (different chats): at 30 messages/s and ~0.3 s per request to
+# Telegram, about ten are needed to keep the pace; more only wait in the pacer.
+IN_FLIGHT = 16
 STORAGE_BACKOFF_CAP = 60.0
 # Telegram's answers that mean the chat cannot be written to at all (the chat is paused).
 CHAT_GONE = (
@@ -61,18 +67,18 @@ def retry_delay(attempts: int) -> float:
 class Sender:
     def __init__(
         self,
-        bot: Bot,
+        bot: ExtBot[Any],
         storage: Storage,
         *,
         timezone: str,
         clock: Callable[[], float],
-        pause: float = 1 / 25,
+        in_flight: int = IN_FLIGHT,
     ) -> None:
         self._bot = bot
         self._storage = storage
         self._timezone = timezone
         self._clock = clock
-        self._pause = pause  # basic pacing: stay under Telegram's ~30 messages/s overall
+        self._in_flight = asyncio.Semaphore(in_flight)
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
         # The claimed batch still to deliver (its rows are 'sending' in storage).
@@ -135,7 +141,9 @@ class Sender:
     async def drain(self) -> int:
         """Send everything due now; return how many rows were delivered.
 
-        Raises when storage fails; what was not written is kept for the next call.
+        Each chat's rows go in order; different chats' rows are in flight side by side (the
+        pacer spaces their starts). Raises StorageDown when storage fails; what was not
+        written and the rows not tried yet are kept for the next call.
         """
         while self._unwritten:
             try:
@@ -147,15 +155,36 @@ class Sender:
         while not self._stopping.is_set():
             if not self._batch:
                 self._blocked.clear()  # the next batch holds no rows of chats blocked before
-                self._batch.extend(await self._storage.claim_deliveries(self._clock()))
+                self._batch.extend(await self._storage.claim_deliveries(self._clock(), BATCH))
                 if not self._batch:
                     break
-            entry = self._batch.popleft()
-            if entry.chat_id in self._blocked:
-                continue  # blocked the bot a moment ago: its rows are failed already
-            delivered += await self.deliver(entry)
-            if self._pause:
-                await asyncio.sleep(self._pause)
+            lanes: dict[int, list[OutboxEntry]] = {}
+            for entry in self._batch:
+                lanes.setdefault(entry.chat_id, []).append(entry)
+            self._batch.clear()
+            untried: list[OutboxEntry] = []
+            counts = await asyncio.gather(*(self._lane(rows, untried) for rows in lanes.values()))
+            delivered += sum(counts)
+            self._batch.extend(sorted(untried, key=lambda entry: entry.id))
+            if self._unwritten:
+                raise StorageDown("storage failed during the batch")
+        return delivered
+
+    async def _lane(self, rows: list[OutboxEntry], untried: list[OutboxEntry]) -> int:
+        """One chat's rows of the batch, in order; what was not tried goes to `untried`."""
+        delivered = 0
+        for index, entry in enumerate(rows):
+            async with self._in_flight:  # looked at only once it may send: things change
+                if self._unwritten or self._stopping.is_set():
+                    untried.extend(rows[index:])
+                    break
+                if entry.chat_id in self._blocked:
+                    continue  # blocked the bot a moment ago: its rows are failed already
+                try:
+                    delivered += await self.deliver(entry)
+                except StorageDown:
+                    untried.extend(rows[index + 1 :])
+                    break
         return delivered
 
     async def deliver(self, entry: OutboxEntry) -> bool:
@@ -174,6 +203,7 @@ class Sender:
                     text,
                     parse_mode=ParseMode.HTML,
                     message_thread_id=entry.thread_id or None,
+                    rate_limit_args=BROADCAST if self._bot.rate_limiter else None,
                 )
             except TelegramError as exc:
                 await self._write(self._outcome_of_failure(entry, exc))
@@ -198,8 +228,7 @@ class Sender:
         """What a refused send means for the row (and its chat), as the write that records it."""
         storage, now = self._storage, self._clock()
         if isinstance(exc, RetryAfter):  # Telegram's own pacing: wait, never spend an attempt
-            wait = exc.retry_after
-            seconds = wait if isinstance(wait, int | float) else wait.total_seconds()
+            seconds = retry_seconds(exc.retry_after)
             error = f"retry after {seconds} s"
             return partial(
                 storage.postpone_delivery,

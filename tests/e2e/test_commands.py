@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bot.delivery.pacing import Pacer
 from tests.conftest import REPO_ROOT
 from tests.e2e.conftest import ADMIN, USER
 from tests.support.fake_bot_api import FakeBotApi
@@ -86,7 +87,7 @@ async def test_feed_errors_are_kept_on_the_row_and_others_go_on(running_bot: Run
     assert [f.url for f in await bot.storage.feeds()] == [good.url]
 
 
-async def test_blocked_chat_is_deactivated_and_rate_limit_postpones(
+async def test_blocked_chat_is_deactivated_and_a_429_is_waited_out(
     running_bot: RunningBot,
 ) -> None:
     bot = running_bot
@@ -95,49 +96,27 @@ async def test_blocked_chat_is_deactivated_and_rate_limit_postpones(
     await bot.say(f"/addfeed {bot.feeds.url('/news.xml')} central-asia", user=ADMIN, replies=2)
     for chat in (blocked, limited):
         await bot.say("/subscribe central-asia", user=chat)
-    bot.api.failures[blocked] = [
-        (
-            403,
-            {
-                "ok": False,
-                "error_code": 403,
-                "description": "Forbidden: bot was blocked by the user",
-            },
-        )
-    ]
-    bot.api.failures[limited] = [
-        (
-            429,
-            {
-                "ok": False,
-                "error_code": 429,
-                "description": "Too Many Requests: retry after 7",
-                "parameters": {"retry_after": 7},
-            },
-        )
-    ]
+    bot.api.fail_next_send(blocked, 403, "Forbidden: bot was blocked by the user")
+    bot.api.fail_next_send(limited, 429, "Too Many Requests: retry after 1", retry_after=1)
     bot.feeds.put(
         "/news.xml", rss("News", [FeedItem("b", "новое", "x"), FeedItem("a", "старое", "x")])
     )
     bot.clock.advance(601)
     await bot.poll()
 
+    # The pacer holds the limited chat for retry_after and sends again: nothing is dropped,
+    # and the row never learns of the 429.
+    (_, card) = await bot.wait_for_messages(limited, 2)  # the subscribe answer, then the card
+    assert "новое" in card.text
+
     async def settled() -> bool:
-        counts = await bot.storage.outbox_counts()
-        return counts == {"failed": 1, "pending": 1} and not await bot.storage.pending_outbox(
-            bot.clock.now
-        )
+        return await bot.storage.outbox_counts() == {"failed": 1, "sent": 1}
 
     await eventually(settled)
     chat = await bot.storage.chat(blocked)
     assert chat is not None and not chat.active
-    (pending,) = await bot.storage.pending_outbox(bot.clock.now + 7)
-    assert pending.chat_id == limited and pending.attempts == 0  # a 429 spends no attempt
-    assert await bot.storage.pending_outbox(bot.clock.now + 6) == []
-
-    bot.clock.advance(7)
-    bot.app.bot_data.services.sender.wake()  # type: ignore[union-attr]
-    await bot.wait_for_messages(limited, 2)  # the subscribe answer, then the card
+    pacer = bot.app.bot.rate_limiter
+    assert isinstance(pacer, Pacer) and pacer.retries == 1
 
 
 def test_newsbot_run_polls_the_configured_api(tmp_path: Path) -> None:

@@ -46,6 +46,19 @@ class SentMessage:
         return int(value) if value not in (None, "") else None
 
 
+@dataclass(frozen=True)
+class FloodLimits:
+    """Telegram's limits as this fake enforces them, on arrival times: at most `per_second`
+    messages in any second, one per `chat_interval` to a private chat, `group_count` in any
+    `group_window` to a group (negative id). Past them: 429 with retry_after."""
+
+    per_second: int = 30
+    chat_interval: float = 1.0
+    group_count: int = 20
+    group_window: float = 60.0
+    retry_after: int = 1
+
+
 @dataclass
 class FakeBotApi:
     token: str = "123456:TEST-TOKEN"
@@ -53,6 +66,8 @@ class FakeBotApi:
     calls: list[str] = field(default_factory=list)
     # chat id -> (HTTP status, Bot API error body) answered instead of sending, once per entry
     failures: dict[int, list[tuple[int, dict[str, Any]]]] = field(default_factory=dict)
+    limits: FloodLimits | None = None  # None: no flood control
+    too_many: list[int] = field(default_factory=list)  # chats that got a 429 from the limits
 
     def __post_init__(self) -> None:
         self._updates: list[dict[str, Any]] = []
@@ -60,6 +75,8 @@ class FakeBotApi:
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
         self._chat_types: dict[int, str] = {}  # chats seen in send_command, for answers
+        self._arrivals: list[float] = []  # accepted sendMessage arrival times, all chats
+        self._chat_arrivals: dict[int, list[float]] = {}
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = True
         # serve_forever looks at shutdown() every poll_interval: 0.5 s by default, per test.
@@ -207,6 +224,16 @@ class FakeBotApi:
             if queued:
                 status, body = queued.pop(0)
                 return status, body
+            if self.limits is not None and self._over_limit(chat_id, time.monotonic()):
+                self.too_many.append(chat_id)
+                self._cond.notify_all()
+                retry = self.limits.retry_after
+                return 429, {
+                    "ok": False,
+                    "error_code": 429,
+                    "description": f"Too Many Requests: retry after {retry}",
+                    "parameters": {"retry_after": retry},
+                }
             message_id = next(self._message_ids)
             self.sent.append(SentMessage(chat_id, str(params.get("text", "")), params, message_id))
             chat_type = self._chat_types.get(chat_id, "private")
@@ -222,6 +249,25 @@ class FakeBotApi:
             result["message_thread_id"] = int(params["message_thread_id"])
             result["is_topic_message"] = True
         return 200, {"ok": True, "result": result}
+
+    def _over_limit(self, chat_id: int, now: float) -> bool:
+        """Whether one more message to `chat_id` now breaks a limit; records it if not."""
+        assert self.limits is not None
+        limits, mine = self.limits, self._chat_arrivals.setdefault(chat_id, [])
+        if (
+            sum(1 for t in self._arrivals[-limits.per_second :] if now - t < 1.0)
+            >= limits.per_second
+        ):
+            return True
+        if chat_id < 0:
+            recent = [t for t in mine[-limits.group_count :] if now - t < limits.group_window]
+            if len(recent) >= limits.group_count:
+                return True
+        elif mine and now - mine[-1] < limits.chat_interval:
+            return True
+        self._arrivals.append(now)
+        mine.append(now)
+        return False
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         api = self

@@ -19,7 +19,7 @@ from typing import Any
 from telegram import Update
 
 from bot.app import build_application
-from bot.config import Config, PollingConfig, TopicConfig
+from bot.config import Config, DeliveryConfig, PollingConfig, TopicConfig
 from bot.context import NewsApplication
 from storage import Storage, open_storage
 from tests.support.fake_bot_api import FakeBotApi, SentMessage
@@ -214,6 +214,9 @@ def e2e_config(api: FakeBotApi, tmp_path: Path) -> Config:
         # Reading in threads: each test's bot starts faster than with reader processes
         # (test_crash.py and the console test run `newsbot run` with them).
         polling=PollingConfig(allow_private_networks=True, check_timeout=5, reader_processes=0),
+        # The pacer runs, with limits a test does not wait for (tests/delivery/test_pacing.py
+        # holds it to Telegram's, scaled).
+        delivery=DeliveryConfig(messages_per_second=1000, chat_interval=0.0, group_per_minute=60),
     )
 
 

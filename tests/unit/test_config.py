@@ -5,7 +5,9 @@ from pathlib import Path
 import pytest
 
 from bot.__main__ import main
-from bot.config import ConfigError, feed_url_key, load_config
+from bot.app import limits
+from bot.config import ConfigError, DeliveryConfig, feed_url_key, load_config
+from bot.delivery.pacing import Limits
 from tests.conftest import REPO_ROOT
 
 EXAMPLE = REPO_ROOT / "config.example.toml"
@@ -212,6 +214,36 @@ def test_booleans_are_not_integers_in_polling(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as raised:
         load_config(write(tmp_path, "[polling]\nconcurrency = true\n"), environ={})
     assert raised.value.problems == ["[polling] concurrency: an integer from 1 to 256"]
+
+
+def test_delivery_section_sets_the_pacers_limits(tmp_path: Path) -> None:
+    assert load_config(write(tmp_path, ""), environ={}).delivery == DeliveryConfig(30, 1.0, 20)
+    path = write(
+        tmp_path,
+        "[delivery]\nmessages_per_second = 25.5\nchat_interval = 0\ngroup_per_minute = 60\n",
+    )
+    config = load_config(path, environ={})
+    assert config.delivery == DeliveryConfig(25.5, 0, 60)
+    assert limits(config) == Limits(
+        per_second=25.5, chat_interval=0.0, group_count=60, group_window=60.0
+    )
+    bad = write(
+        tmp_path,
+        "[delivery]\nmessages_per_second = 0.5\nchat_interval = 61\ngroup_per_minute = 1.5\n"
+        "burst = 3\n",
+    )
+    with pytest.raises(ConfigError) as raised:
+        load_config(bad, environ={})
+    assert raised.value.problems == [
+        "[delivery]: unknown key 'burst'"
+        " (allowed: chat_interval, group_per_minute, messages_per_second)",
+        "[delivery] messages_per_second: a number from 1 to 1000",
+        "[delivery] chat_interval: a number from 0 to 60",
+        "[delivery] group_per_minute: an integer from 1 to 60",
+    ]
+    for text in ("[delivery]\nmessages_per_second = true\n", "delivery = 3\n"):
+        with pytest.raises(ConfigError):
+            load_config(write(tmp_path, text), environ={})
 
 
 @pytest.mark.parametrize(
