@@ -35,11 +35,11 @@ class Feed:
     last_checked_at: float | None
     last_ok_at: float | None
     added_by: int | None
-    topic_ids: tuple[int, ...] = ()
-    source: str = "admin"  # 'config' (follows the configuration file) or 'admin'
-    paused_reason: str | None = None
-    alerted: bool = False
-    content_hash: str | None = None
+    topic_ids: tuple[int, ...]
+    source: str  # 'config' (follows the configuration file) or 'admin'
+    paused_reason: str | None
+    alerted: bool
+    content_hash: str | None
 
 
 @dataclass(frozen=True)
@@ -77,9 +77,9 @@ class FeedCheck:
 class StoreOutcome:
     """What one check of a feed wrote, in one transaction."""
 
-    new: int = 0
-    updated: int = 0
-    queued: int = 0
+    new: int
+    updated: int
+    queued: int
 
 
 @dataclass(frozen=True)
@@ -128,5 +128,5 @@ class OutboxEntry:
     attempts: int
     chat_language: str
     item: Item
-    more: int = 0  # > 0: not the item's card but "and N more new items" from its feed
-    parts_sent: int = 0  # messages of it Telegram already accepted: a retry sends the rest
+    more: int  # > 0: not the item's card but "and N more new items" from its feed
+    parts_sent: int  # messages of it Telegram already accepted: a retry sends the rest

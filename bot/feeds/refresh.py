@@ -257,7 +257,7 @@ class FeedService:
                 await self.storage.record_feed_success(
                     feed.id, self._success(feed, result, None), now=self.clock()
                 )
-                stored = StoreOutcome()
+                stored = StoreOutcome(new=0, updated=0, queued=0)
             else:
                 stored = await self._store(feed, result, parsed, queue=feed.primed)
         except FetchError as exc:

@@ -16,7 +16,7 @@ import pytest
 
 from bot.feeds.fetch import Fetcher, FetchPolicy
 from bot.feeds.parse import Entry
-from bot.feeds.refresh import PAGE_LIMIT, FeedService, PollSettings, backoff_delay
+from bot.feeds.refresh import PAGE_LIMIT, FeedService, PollSettings, RefreshOutcome, backoff_delay
 from bot.reading import read_and_file
 from storage import Feed, ItemDraft, Storage, Topic, open_storage
 from tests.support.feed_server import FeedServer
@@ -290,7 +290,8 @@ async def test_unchanged_entries_are_not_read_again(tmp_path: Path) -> None:
         assert len(read) == 3
         built.clock.advance(INTERVAL)
         (same,) = await built.service.poll_due()  # the very same bytes, and no ETag to match
-        assert (same.not_modified, same.new_items, len(read)) == (True, 0, 3)
+        assert same == RefreshOutcome(same.feed_id, 0, 0, 0, not_modified=True)
+        assert len(read) == 3
         # Other bytes (the channel changed), the same entries: parsed, but nothing read again.
         built.server.put("/f", rss("F, renamed", items("x", 3)), etag=False)
         built.clock.advance(INTERVAL)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import closing
@@ -12,7 +13,20 @@ from typing import Any
 import aiosqlite
 import pytest
 
-from storage import FeedCheck, FeedExistsError, ItemDraft, Storage, StoreOutcome, open_storage
+from storage import (
+    Chat,
+    Feed,
+    FeedCheck,
+    FeedExistsError,
+    Item,
+    ItemDraft,
+    OutboxEntry,
+    Storage,
+    StoreOutcome,
+    Subscription,
+    Topic,
+    open_storage,
+)
 from storage.db import migrate, migrations, numbered, schema_version
 
 NOW = 1_800_000_000.0
@@ -53,6 +67,15 @@ async def test_migrations_from_zero(tmp_path: Path) -> None:
     # Opening again applies nothing twice.
     again = await open_storage(path)
     await again.close()
+
+
+@pytest.mark.parametrize(
+    "model",
+    [Chat, Feed, FeedCheck, Item, ItemDraft, OutboxEntry, StoreOutcome, Subscription, Topic],
+)
+def test_what_storage_hands_out_cannot_be_changed_under_another_reader(model: type) -> None:
+    """Items, feeds and outbox rows are shared by handlers, the poll cycle and the sender."""
+    assert dataclasses.is_dataclass(model) and model.__dataclass_params__.frozen  # type: ignore[attr-defined]
 
 
 def test_migration_files_are_numbered_without_gaps() -> None:

@@ -313,6 +313,10 @@ def stored_feed(feed_id: int, url: str, title: str, topic_ids: tuple[int, ...] =
         last_ok_at=None,
         added_by=None,
         topic_ids=topic_ids,
+        source="admin",
+        paused_reason=None,
+        alerted=False,
+        content_hash=None,
     )
 
 
