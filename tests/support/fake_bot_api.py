@@ -46,6 +46,11 @@ class SentMessage:
         return int(value) if value not in (None, "") else None
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128  # a broadcast opens many connections at once; 5 would reset some
+
+
 @dataclass(frozen=True)
 class FloodLimits:
     """Telegram's limits as this fake enforces them, on arrival times: at most `per_second`
@@ -77,8 +82,7 @@ class FakeBotApi:
         self._chat_types: dict[int, str] = {}  # chats seen in send_command, for answers
         self._arrivals: list[float] = []  # accepted sendMessage arrival times, all chats
         self._chat_arrivals: dict[int, list[float]] = {}
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
-        self._server.daemon_threads = True
+        self._server = _Server(("127.0.0.1", 0), self._handler_class())
         # serve_forever looks at shutdown() every poll_interval: 0.5 s by default, per test.
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
