@@ -40,6 +40,9 @@ from storage import Storage, open_storage
 log = logging.getLogger(__name__)
 
 SENDER_STOP_TIMEOUT = 15.0  # the send in flight: PTB's own timeouts end it well before
+# What Telegram sends the bot: messages only. Edits are left out, so an edited /addfeed or
+# /subscribe never runs twice.
+ALLOWED_UPDATES = [Update.MESSAGE]
 POLL_TICK = 1.0  # how often the poll job asks storage which feeds are due (one indexed query)
 
 
@@ -212,4 +215,4 @@ def poll_settings(config: Config) -> PollSettings:
 def run(config: Config) -> None:
     """Run the bot with long polling until interrupted."""
     app = build_application(config)
-    app.run_polling(allowed_updates=Update.ALL_TYPES)
+    app.run_polling(allowed_updates=ALLOWED_UPDATES)

@@ -535,3 +535,13 @@ async def test_subscribe_and_unsubscribe_without_one_topic_show_their_usage(
             (usage,) = await ask(bot, text, user=user, language=lang)
             assert usage.text == t(lang, "usage_unsubscribe")
         assert await bot.storage.subscriptions(user) == []
+
+
+async def test_an_edited_command_is_not_run_again(running_bot: RunningBot) -> None:
+    bot = running_bot
+    (added,) = await ask(bot, "/subscribe sport", user=USER)
+    assert added.text == t("ru", "subscribed", name=NAMES["ru"]["sport"])
+    bot.api.send_command("/unsubscribe sport", user_id=USER, edited=True)
+    # The next command's answer is the next message: the edit got none and changed nothing.
+    (mine,) = await ask(bot, "/mysubs", user=USER)
+    assert mine.text == "\n".join([t("ru", "mysubs_header"), topic_line("ru", "sport")])

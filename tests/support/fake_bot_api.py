@@ -73,6 +73,7 @@ class FakeBotApi:
     failures: dict[int, list[tuple[int, dict[str, Any]]]] = field(default_factory=dict)
     limits: FloodLimits | None = None  # None: no flood control
     too_many: list[int] = field(default_factory=list)  # chats that got a 429 from the limits
+    allowed_updates: set[str] | None = None  # what the bot's getUpdates asked for
 
     def __post_init__(self) -> None:
         self._updates: list[dict[str, Any]] = []
@@ -115,8 +116,10 @@ class FakeBotApi:
         chat_type: str = "private",
         thread_id: int | None = None,
         is_topic_message: bool = True,
+        edited: bool = False,
     ) -> int:
         """Queue a message from a user, as Telegram would deliver it (a private chat by default).
+        `edited`: the user edited an earlier message into this text.
 
         `chat_type` "group" or "supergroup" sends it in a group (`chat_id` is then required).
         `thread_id` puts it in a thread: a forum topic (message_thread_id, is_topic_message and
@@ -141,12 +144,20 @@ class FakeBotApi:
                 chat["is_forum"] = True
         if command:
             fields["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
-        return self.deliver(chat, user_id, language, fields)
+        kind = "edited_message" if edited else "message"
+        return self.deliver(chat, user_id, language, fields, kind=kind)
 
     def deliver(
-        self, chat: dict[str, Any], user_id: int, language: str, fields: dict[str, Any]
+        self,
+        chat: dict[str, Any],
+        user_id: int,
+        language: str,
+        fields: dict[str, Any],
+        *,
+        kind: str = "message",
     ) -> int:
-        """Queue a message with these `fields` (text, document, ...) from a user in `chat`."""
+        """Queue a message with these `fields` (text, document, ...) from a user in `chat`;
+        `kind` "edited_message" makes it an edit of an earlier message."""
         message: dict[str, Any] = {
             "message_id": next(self._message_ids),
             "date": int(time.time()),
@@ -162,7 +173,7 @@ class FakeBotApi:
         with self._cond:
             update_id = next(self._update_ids)
             self._chat_types[chat["id"]] = chat["type"]
-            self._updates.append({"update_id": update_id, "message": message})
+            self._updates.append({"update_id": update_id, kind: message})
             self._cond.notify_all()
         return update_id
 
@@ -213,13 +224,22 @@ class FakeBotApi:
         return 200, {"ok": True, "result": True}
 
     def _take_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        """Updates from `offset` on, of the kinds the bot asked for (as Telegram: the last
+        allowed_updates sent stays in force; none ever sent means every kind but a few)."""
         offset = int(params.get("offset") or 0)
+        if params.get("allowed_updates"):
+            self.allowed_updates = set(json.loads(params["allowed_updates"]))
         # Long polling, but short: PTB waits for the running getUpdates when it stops.
         wait = min(float(params.get("timeout") or 0), 0.5)
         with self._cond:
             self._updates = [u for u in self._updates if u["update_id"] >= offset]
-            self._cond.wait_for(lambda: bool(self._updates), wait)
-            return list(self._updates)
+            self._updates = [u for u in self._updates if self._wanted(u)]
+            self._cond.wait_for(lambda: any(self._wanted(u) for u in self._updates), wait)
+            return [u for u in self._updates if self._wanted(u)]
+
+    def _wanted(self, update: dict[str, Any]) -> bool:
+        kinds = self.allowed_updates
+        return kinds is None or any(kind in update for kind in kinds)
 
     def _send_message(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         chat_id = int(params["chat_id"])

@@ -16,9 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from telegram import Update
-
-from bot.app import build_application
+from bot.app import ALLOWED_UPDATES, build_application
 from bot.config import Config, DeliveryConfig, PollingConfig, TopicConfig
 from bot.context import NewsApplication
 from storage import Storage, open_storage
@@ -79,7 +77,7 @@ class RunningBot:
             self.sender_task = _task_named(SENDER_TASK)
             assert self.app.updater is not None
             await self.app.updater.start_polling(
-                poll_interval=0.0, timeout=1, allowed_updates=Update.ALL_TYPES
+                poll_interval=0.0, timeout=1, allowed_updates=ALLOWED_UPDATES
             )
             await self.app.start()
         except BaseException:
