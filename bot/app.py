@@ -23,6 +23,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.chat_admins import ChatAdmins
 from bot.config import Config
 from bot.context import BotData, NewsApplication, NewsContext, Services
 from bot.delivery.alerts import AdminAlerts
@@ -87,7 +88,7 @@ def build_application(
             same_story=same_story,
             reader_pool=pool,
         )
-        app.bot_data.services = Services(config, db, feeds, sender, clock)
+        app.bot_data.services = Services(config, db, feeds, sender, clock, ChatAdmins(clock))
         await sync_config(config, db, clock())
         released = await db.release_claims()  # rows the last run had in hand: sent again
         if released:

@@ -8,6 +8,7 @@ from typing import Any
 
 from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
+from bot.chat_admins import ChatAdmins
 from bot.config import Config
 from bot.delivery.outbox import Sender
 from bot.feeds.refresh import FeedService
@@ -21,6 +22,7 @@ class Services:
     feeds: FeedService
     sender: Sender
     clock: Callable[[], float]
+    chat_admins: ChatAdmins
 
 
 class BotData:
@@ -52,6 +54,10 @@ class NewsContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], 
     @property
     def sender(self) -> Sender:
         return self.services.sender
+
+    @property
+    def chat_admins(self) -> ChatAdmins:
+        return self.services.chat_admins
 
     def now(self) -> float:
         return self.services.clock()

@@ -6,7 +6,7 @@ import functools
 from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
 
-from telegram import Message, Update
+from telegram import Chat, Message, Update
 from telegram.constants import ParseMode
 
 from bot.context import NewsContext
@@ -50,6 +50,20 @@ def admin_only(handler: Handler) -> Handler:
         await handler(update, context)
 
     return gated
+
+
+async def may_change_subscriptions(update: Update, context: NewsContext) -> bool:
+    """In a group only its administrators (and the bot's admins) may; elsewhere anyone.
+    A refusal is answered here."""
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None or user is None or chat.type not in (Chat.GROUP, Chat.SUPERGROUP):
+        return True
+    if context.config.is_admin(user.id) or await context.chat_admins.is_admin(
+        context.bot, chat.id, user.id
+    ):
+        return True
+    await reply(update, t(lang_of(update, context), "group_admins_only"))
+    return False
 
 
 def only_argument(context: NewsContext) -> str | None:

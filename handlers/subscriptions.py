@@ -6,7 +6,15 @@ from telegram import Update
 
 from bot.context import NewsContext
 from bot.i18n import t
-from handlers.common import e, lang_of, only_argument, reply, thread_of, topic_list
+from handlers.common import (
+    e,
+    lang_of,
+    may_change_subscriptions,
+    only_argument,
+    reply,
+    thread_of,
+    topic_list,
+)
 
 
 async def topics(update: Update, context: NewsContext) -> None:
@@ -18,6 +26,8 @@ async def topics(update: Update, context: NewsContext) -> None:
 
 
 async def subscribe(update: Update, context: NewsContext) -> None:
+    if not await may_change_subscriptions(update, context):
+        return
     lang = lang_of(update, context)
     chat = update.effective_chat
     available = await context.storage.topics()
@@ -42,6 +52,8 @@ async def subscribe(update: Update, context: NewsContext) -> None:
 
 
 async def unsubscribe(update: Update, context: NewsContext) -> None:
+    if not await may_change_subscriptions(update, context):
+        return
     lang = lang_of(update, context)
     chat = update.effective_chat
     argument = only_argument(context)

@@ -31,6 +31,7 @@ MESSAGES: dict[str, str] = {
     "topics_empty": "There are no topics yet.",
     "topic_line": "• <code>{slug}</code> — {name}",
     "usage_subscribe": "Usage: /subscribe &lt;topic&gt;, e.g. /subscribe {example}",
+    "group_admins_only": "In a group, only its administrators change its subscriptions.",
     "usage_unsubscribe": "Usage: /unsubscribe &lt;topic&gt;",
     "unknown_topic": "There is no topic “{slug}”. Topics: {available}",
     "subscribed": "Done: you are subscribed to “{name}”.",

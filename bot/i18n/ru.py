@@ -31,6 +31,7 @@ MESSAGES: dict[str, str] = {
     "topics_empty": "Тем пока нет.",
     "topic_line": "• <code>{slug}</code> — {name}",
     "usage_subscribe": "Использование: /subscribe &lt;тема&gt;, например /subscribe {example}",
+    "group_admins_only": "В группе подписку меняют только её администраторы.",
     "usage_unsubscribe": "Использование: /unsubscribe &lt;тема&gt;",
     "unknown_topic": "Темы «{slug}» нет. Доступные темы: {available}",
     "subscribed": "Готово: вы подписаны на тему «{name}».",

@@ -284,7 +284,8 @@ THREAD = 77
 
 
 async def in_forum(bot: RunningBot, text: str, thread: int) -> list[SentMessage]:
-    """USER writes `text` in topic `thread` of the forum supergroup FORUM."""
+    """USER, an administrator of the forum supergroup FORUM, writes `text` in topic `thread`."""
+    bot.api.members[(FORUM, USER)] = "administrator"
     return await ask(bot, text, user=USER, chat=FORUM, chat_type="supergroup", thread_id=thread)
 
 
@@ -331,6 +332,7 @@ async def test_a_reply_chain_in_an_ordinary_group_is_not_a_forum_topic(
     """Telegram numbers reply chains with message_thread_id too; only forum topics count."""
     bot = running_bot
     group = -4242
+    bot.api.members[(group, USER)] = "creator"
     (answer,) = await ask(
         bot,
         "/subscribe central-asia",
@@ -545,3 +547,44 @@ async def test_an_edited_command_is_not_run_again(running_bot: RunningBot) -> No
     # The next command's answer is the next message: the edit got none and changed nothing.
     (mine,) = await ask(bot, "/mysubs", user=USER)
     assert mine.text == "\n".join([t("ru", "mysubs_header"), topic_line("ru", "sport")])
+
+
+# --- 9. a group's subscriptions belong to its administrators -------------------------------
+
+
+async def test_only_a_groups_administrators_change_its_subscriptions(
+    running_bot: RunningBot,
+) -> None:
+    bot = running_bot
+    group = -100777
+    bot.api.members[(group, READERS["en"])] = "administrator"
+
+    async def in_group(text: str, user: int, lang: str = "ru") -> str:
+        kind = "supergroup"
+        (answer,) = await ask(bot, text, user=user, chat=group, chat_type=kind, language=lang)
+        return answer.text
+
+    # An ordinary member: refused, nothing changes; in their language.
+    assert await in_group("/subscribe sport", USER) == t("ru", "group_admins_only")
+    assert await in_group("/subscribe sport", OTHER_USER, "en") == t("en", "group_admins_only")
+    assert await bot.storage.subscriptions(group) == []
+    # The group's administrator, and the bot's own admin, may.
+    name = NAMES["en"]["sport"]
+    assert await in_group("/subscribe sport", READERS["en"], "en") == t(
+        "en", "subscribed", name=name
+    )
+    assert await in_group("/unsubscribe sport", USER) == t("ru", "group_admins_only")
+    assert [s.topic.slug for s in await bot.storage.subscriptions(group)] == ["sport"]
+    done = t("ru", "unsubscribed", name=NAMES["ru"]["sport"])
+    assert await in_group("/unsubscribe sport", ADMIN) == done
+    # Reading commands stay open to everyone.
+    assert (await in_group("/mysubs", USER)) == t("ru", "mysubs_empty")
+    # Telegram was asked once per member: the answers are kept for a minute.
+    assert bot.api.calls.count("getChatMember") == 3
+    bot.api.members[(group, USER)] = "creator"  # promoted meanwhile
+    assert await in_group("/subscribe sport", USER) == t("ru", "group_admins_only")
+    bot.clock.advance(61)
+    assert await in_group("/subscribe sport", USER) == t(
+        "ru", "subscribed", name=NAMES["ru"]["sport"]
+    )
+    assert bot.api.calls.count("getChatMember") == 4

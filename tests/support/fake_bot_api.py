@@ -74,6 +74,9 @@ class FakeBotApi:
     limits: FloodLimits | None = None  # None: no flood control
     too_many: list[int] = field(default_factory=list)  # chats that got a 429 from the limits
     allowed_updates: set[str] | None = None  # what the bot's getUpdates asked for
+    # (chat id, user id) -> status getChatMember answers ("creator", "administrator", ...);
+    # anyone else is an ordinary "member".
+    members: dict[tuple[int, int], str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._updates: list[dict[str, Any]] = []
@@ -221,6 +224,8 @@ class FakeBotApi:
             return 200, {"ok": True, "result": self._take_updates(params)}
         if method == "sendMessage":
             return self._send_message(params)
+        if method == "getChatMember":
+            return 200, {"ok": True, "result": self._chat_member(params)}
         return 200, {"ok": True, "result": True}
 
     def _take_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
@@ -236,6 +241,25 @@ class FakeBotApi:
             self._updates = [u for u in self._updates if self._wanted(u)]
             self._cond.wait_for(lambda: any(self._wanted(u) for u in self._updates), wait)
             return [u for u in self._updates if self._wanted(u)]
+
+    def _chat_member(self, params: dict[str, Any]) -> dict[str, Any]:
+        user_id = int(params["user_id"])
+        status = self.members.get((int(params["chat_id"]), user_id), "member")
+        member: dict[str, Any] = {
+            "status": status,
+            "user": {"id": user_id, "is_bot": False, "first_name": f"user{user_id}"},
+        }
+        if status == "creator":
+            member["is_anonymous"] = False
+        if status == "administrator":
+            rights = (
+                "can_be_edited is_anonymous can_manage_chat can_delete_messages"
+                " can_manage_video_chats can_restrict_members can_promote_members"
+                " can_change_info can_invite_users can_post_stories can_edit_stories"
+                " can_delete_stories"
+            )
+            member |= dict.fromkeys(rights.split(), False)
+        return member
 
     def _wanted(self, update: dict[str, Any]) -> bool:
         kinds = self.allowed_updates
