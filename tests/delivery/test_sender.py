@@ -353,6 +353,51 @@ async def test_forbidden_deactivates_the_chat_and_fails_its_pending_rows(rig: Ri
     assert rig.api.tried(ALICE) == 1 and len(rig.texts(BOB)) == 3
 
 
+@pytest.mark.parametrize(
+    "refusal",
+    [
+        "Bad Request: chat not found",
+        "Bad Request: not enough rights to send text messages to the chat",
+        "Bad Request: have no rights to send a message",
+    ],
+)
+async def test_a_chat_that_cannot_be_written_to_is_paused_like_a_block(
+    rig: Rig, refusal: str
+) -> None:
+    await rig.subscriber(ALICE)
+    await rig.subscriber(BOB)
+    await rig.publish(rig.draft("Переговоры в Астане"), rig.draft("Встреча в Душанбе"))
+    rig.api.script[ALICE] = [error(400, refusal)]
+
+    assert await drained(rig.sender) == 2  # BOB's two cards
+    chat = await rig.storage.chat(ALICE)
+    assert chat is not None and not chat.active
+    assert [r.status for r in rig.rows() if r.chat_id == ALICE] == ["failed", "failed"]
+    assert rig.api.tried(ALICE) == 1  # not tried again for the second card
+    assert [s.topic.slug for s in await rig.storage.subscriptions(ALICE)] == ["central-asia"]
+
+
+async def test_a_group_that_became_a_supergroup_is_followed(rig: Rig) -> None:
+    group, supergroup = -4100, -1004100
+    await rig.subscriber(group)
+    await rig.subscriber(BOB)
+    await rig.publish(rig.draft("Переговоры в Астане"), rig.draft("Встреча в Душанбе"))
+    upgraded = "Bad Request: group chat was upgraded to a supergroup chat"
+    rig.api.script[group] = [error(400, upgraded, migrate_to_chat_id=supergroup)]
+
+    assert await drained(rig.sender) == 4  # BOB's two, then both again in the supergroup
+    assert rig.api.tried(group) == 1
+    assert [m.text.split("\n")[0] for m in rig.api.messages_to(supergroup)] == [
+        "<b>Переговоры в Астане</b>",
+        "<b>Встреча в Душанбе</b>",
+    ]
+    assert [s.chat_id for s in await rig.storage.subscriptions(supergroup)] == [supergroup]
+    moved = await rig.storage.chat(supergroup)
+    assert moved is not None and moved.active and moved.type == "supergroup"
+    assert {r.chat_id for r in rig.rows()} == {supergroup, BOB}
+    assert {r.status for r in rig.rows()} == {"sent"}
+
+
 # --- split cards, bad rows, "and N more" --------------------------------------------------
 
 
