@@ -1,4 +1,5 @@
-"""The sender: one long-running task that drains the outbox in order.
+"""The sender: one long-running task that drains the outbox, each chat's rows in order and
+different chats side by side (the pacer spaces their starts).
 
 Rows are claimed ('sending') before their first message goes out and marked sent only after
 Telegram accepted every part; a split card records each part, so a retry sends only the rest.

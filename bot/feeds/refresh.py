@@ -128,13 +128,11 @@ class FeedService:
                 log.error("check of feed %s crashed", feed_id, exc_info=error)
             elif self._collected is not None:
                 self._collected.append(task.result())
-        if not self._closing:
+        if not self._closing:  # (closing: aclose waits for every check and sets idle)
             # The freed slot takes the next due feed now, not at the next tick.
             refill = asyncio.create_task(self._refill())
             self._refills.add(refill)
             refill.add_done_callback(self._refills.discard)
-        elif not self._running:
-            self._idle.set()
 
     async def _refill(self) -> None:
         await self.start_due()

@@ -269,6 +269,8 @@ async def test_addfeeds_first_check_pushes_nothing_to_a_present_subscriber(
     (feed,) = await bot.storage.feeds()
     assert await bot.storage.item_count(feed.id) == len(OLD_ITEMS)
     assert await bot.storage.outbox_counts() == {}  # queued in the same transaction, or never
+    # Just checked: the next check is a whole interval away.
+    assert feed.primed and feed.next_check_at == bot.clock.now + 600
 
     await publish(bot, "/news.xml", [new_item(1), *OLD_ITEMS])
     (card,) = (await bot.wait_for_messages(USER, 2))[1:]

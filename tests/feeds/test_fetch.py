@@ -105,6 +105,51 @@ def test_user_agent_names_the_bot_and_its_version() -> None:
 
 
 @pytest.mark.parametrize(
+    "field",
+    [
+        "max_bytes",
+        "max_connections",
+        "max_per_host",
+        "total_timeout",
+        "connect_timeout",
+        "read_timeout",
+    ],
+)
+@pytest.mark.parametrize("value", [0, -1])
+def test_a_policy_with_one_limit_not_positive_is_refused(field: str, value: int) -> None:
+    """Each limit is checked on its own: one zero among valid values is enough to refuse."""
+    with pytest.raises(ValueError, match="must be positive"):
+        FetchPolicy(**{field: value})  # type: ignore[arg-type]
+
+
+def test_a_negative_max_redirects_is_refused() -> None:
+    with pytest.raises(ValueError, match="max_redirects"):
+        FetchPolicy(max_redirects=-1)
+
+
+def test_the_smallest_valid_policy_is_accepted() -> None:
+    policy = FetchPolicy(
+        max_bytes=1,
+        max_connections=1,
+        max_per_host=1,
+        total_timeout=0.001,
+        connect_timeout=0.001,
+        read_timeout=0.001,
+        max_redirects=0,
+    )
+    assert (policy.max_bytes, policy.max_redirects, policy.read_timeout) == (1, 0, 0.001)
+
+
+async def test_max_redirects_zero_fetches_but_follows_nothing(server: HostileServer) -> None:
+    policy = FetchPolicy(allow_private_networks=True, max_redirects=0, total_timeout=10)
+    url = server.route("/direct", Reply(body=b"the feed"))
+    assert (await fetch(url, policy)).content == b"the feed"
+    moved = server.route("/moved", redirect("/direct"))
+    assert str(await failure(moved, policy)) == "too many redirects (more than 0)"
+    assert [s.path for s in server.seen()] == ["/direct", "/moved"]
+
+
+@pytest.mark.parametrize(
     ("headers", "max_age"),
     [
         ([("Expires", "Tue, 14 Nov 2023 23:13:20 GMT"), ("Date", DATE)], 3600.0),
@@ -147,6 +192,27 @@ async def test_conditional_get_answers_304(server: HostileServer) -> None:
     assert request.headers["if-none-match"] == '"v1"'
     assert request.headers["if-modified-since"] == DATE
     assert (await fetch(url, etag='"v0"')).content == b"full"
+
+
+@pytest.mark.parametrize(
+    ("headers", "etag", "last_modified"),
+    [
+        ([], '"v1"', DATE),  # a 304 that omits its validators keeps the ones we sent
+        ([("ETag", '"v2"')], '"v2"', DATE),  # the server's new ETag wins
+        (
+            [("Last-Modified", "Wed, 15 Nov 2023 22:13:20 GMT")],
+            '"v1"',
+            "Wed, 15 Nov 2023 22:13:20 GMT",
+        ),
+    ],
+)
+async def test_a_304_keeps_or_replaces_the_validators(
+    server: HostileServer, headers: list[tuple[str, str]], etag: str, last_modified: str
+) -> None:
+    url = server.route("/nm", Reply(304, headers))
+    result = await fetch(url, etag='"v1"', last_modified=DATE)
+    assert result.not_modified
+    assert (result.etag, result.last_modified) == (etag, last_modified)
 
 
 # --- HTTP errors ------------------------------------------------------------------------
@@ -261,6 +327,55 @@ async def test_a_compressed_body_arriving_byte_by_byte(server: HostileServer) ->
             "/slow", Reply(headers=[("Content-Encoding", encoding)], stream=lambda p=pieces: p)
         )
         assert (await fetch(url)).content == text
+
+
+@pytest.mark.timeout(30)  # a decoder that spins on an empty chunk never returns
+@pytest.mark.parametrize("encoding", ["gzip", "deflate", "raw deflate"])
+async def test_a_compressed_body_whose_first_bytes_come_alone(
+    server: HostileServer, encoding: str
+) -> None:
+    """The first bytes (gzip magic, zlib header) each in its own read, then the rest."""
+    text = (RSS * 20).encode()
+    if encoding == "raw deflate":
+        packer = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
+        body = packer.compress(text) + packer.flush()
+    else:
+        body = gzipped(text) if encoding == "gzip" else zlib.compress(text)
+    pieces = [body[:1], body[1:2], body[2:3], body[3:]]
+    name = encoding.split()[-1]
+    # pacing, not synchronisation: the pause lets each piece reach the fetcher on its own
+    reply = Reply(headers=[("Content-Encoding", name)], stream=lambda: pieces, pause=0.05)
+    assert (await fetch(server.route("/paced", reply))).content == text
+
+
+async def test_a_body_that_inflates_past_one_step(server: HostileServer) -> None:
+    """A megabyte of text from one small chunk comes out whole, step by step."""
+    text = b"".join(b"<item><guid>%d</guid></item>\n" % i for i in range(40_000))
+    assert len(text) > MiB
+    for encoding, body in (("gzip", gzipped(text)), ("deflate", zlib.compress(text))):
+        url = server.route("/big", Reply(headers=[("Content-Encoding", encoding)], body=body))
+        assert (await fetch(url, max_bytes=2 * MiB)).content == text, encoding
+
+
+@pytest.mark.parametrize(
+    ("encoding", "trailer", "outcome"),
+    [
+        ("gzip", b"\0" * 64, "kept"),  # zero padding after the last member is ignored
+        ("gzip", b"trailing garbage", "corrupt"),  # neither padding nor a gzip member
+        ("deflate", b"trailing garbage", "kept"),  # a deflate stream ends where it ends
+        ("deflate", b"\0" * 64, "kept"),
+    ],
+)
+async def test_what_follows_the_end_of_a_compressed_stream(
+    server: HostileServer, encoding: str, trailer: bytes, outcome: str
+) -> None:
+    text = (RSS * 20).encode()
+    body = (gzipped(text) if encoding == "gzip" else zlib.compress(text)) + trailer
+    url = server.route("/tail", Reply(headers=[("Content-Encoding", encoding)], body=body))
+    if outcome == "kept":
+        assert (await fetch(url)).content == text
+    else:
+        assert "corrupt" in str(await failure(url))
 
 
 @pytest.mark.parametrize(
@@ -393,6 +508,16 @@ async def test_broken_responses_are_fetch_errors(server: HostileServer, raw: byt
     url = server.route("/broken", Reply(raw=lambda: [raw]))
     error = await failure(url)
     assert str(error).startswith("connection failed"), str(error)
+
+
+async def test_a_long_error_detail_is_cut_to_160_characters(server: HostileServer) -> None:
+    status_line = b"HTTP/1.1 OK " + b"ab " * 200 + b"\r\n\r\n"  # h11 quotes the bad line
+    url = server.route("/longerror", Reply(raw=lambda: [status_line]))
+    message = str(await failure(url))
+    prefix = "connection failed: RemoteProtocolError: "
+    assert message.startswith(prefix), message
+    detail = message.removeprefix(prefix)  # the server's 600-character line, shortened
+    assert len(detail) == 160 and "ab ab ab" in detail
 
 
 async def test_nobody_listening(server: HostileServer) -> None:
@@ -657,3 +782,37 @@ async def test_the_total_timeout_starts_after_waiting_for_a_slot(server: Hostile
     async with Fetcher(policy) as fetcher:
         results = await asyncio.gather(*(fetcher.fetch(url) for _ in range(3)))
     assert [r.content for r in results] == [b"xxxx"] * 3
+
+
+def live_semaphores() -> int:
+    gc.collect()
+    return sum(isinstance(o, asyncio.Semaphore) for o in gc.get_objects())
+
+
+async def test_no_per_host_gate_outlives_its_fetches(server: HostileServer) -> None:
+    """A bot polling thousands of hosts keeps a host's gate only while fetches use it."""
+    hold = threading.Event()
+    server.route("/g", Reply(body=b"ok", hold=hold))
+    hosts = [f"h{i}.test" for i in range(6)]
+    names = Names({host: ["127.0.0.1"] for host in hosts})
+    policy = FetchPolicy(
+        allow_private_networks=True, max_per_host=1, max_connections=64, total_timeout=10
+    )
+    async with Fetcher(policy, resolver=names) as fetcher:
+        before = live_semaphores()
+        # two fetches per host at once: one holds the host's gate, the other waits on it
+        urls = [server.url("/g", host=host) for host in hosts for _ in range(2)]
+        tasks = [asyncio.create_task(fetcher.fetch(url)) for url in urls]
+        try:
+            arrived = await asyncio.to_thread(
+                server.wait_until, lambda s: s.in_flight >= len(hosts), 5
+            )
+            during = live_semaphores()
+        finally:
+            hold.set()
+            results = await asyncio.gather(*tasks, return_exceptions=True)
+        after = live_semaphores()
+    assert arrived and all(isinstance(r, FetchResult) and r.content == b"ok" for r in results)
+    assert server.peak_in_flight == len(hosts)
+    assert during == before + len(hosts)  # one gate per busy host
+    assert after == before, f"{after - before} gates left behind"

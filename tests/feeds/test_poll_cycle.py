@@ -14,9 +14,11 @@ from pathlib import Path
 
 import pytest
 
+from bot.app import poll_settings
+from bot.config import Config
 from bot.feeds.fetch import Fetcher, FetchPolicy
 from bot.feeds.parse import Entry
-from bot.feeds.refresh import PAGE_LIMIT, FeedService, PollSettings, RefreshOutcome, backoff_delay
+from bot.feeds.refresh import FeedService, PollSettings, RefreshOutcome, backoff_delay
 from bot.reading import read_and_file
 from storage import Feed, ItemDraft, Storage, Topic, open_storage
 from tests.support.feed_server import FeedServer
@@ -120,12 +122,18 @@ async def test_a_slow_feed_does_not_hold_up_the_others(rig: Rig) -> None:
     assert recorded.error_count == 1 and recorded.next_check_at == rig.clock() + INTERVAL
 
 
+def test_the_poll_settings_defaults_are_the_configurations() -> None:
+    """Two places name them (PollSettings for the service, [polling] for the file)."""
+    assert poll_settings(Config()) == PollSettings()
+
+
 async def test_feeds_due_during_a_cycle_are_taken_without_waiting_for_a_tick(rig: Rig) -> None:
     for n in range(5):
         rig.server.put(f"/f{n}", rss("F", items(f"i{n}-", 1)))
         await rig.follow(f"/f{n}")
-    await rig.service.start_due()
+    assert await rig.service.start_due() == 2
     assert rig.service.running == 2  # the slots are full; three feeds wait for a free slot
+    assert await rig.service.start_due() == 0  # a tick meanwhile starts nothing more
     await rig.service.wait_idle()
     assert all(f.last_ok_at is not None for f in await rig.storage.feeds())
 
@@ -449,10 +457,11 @@ async def test_article_pages_are_read_up_to_three_mebibytes(
     rig: Rig, extra: int, read: bool
 ) -> None:
     """A full-text feed's page at the cap is read; one byte more and the teaser stays."""
+    cap = 3 * 1024 * 1024  # the limit named here, not read from the code under test
     head, tail = b"<html><body><article><p>", b"</p></article></body></html>"
-    filler = b"Full page text. " * ((PAGE_LIMIT - len(head) - len(tail)) // 16 + 1)
-    page = head + filler[: PAGE_LIMIT - len(head) - len(tail) + extra] + tail
-    assert len(page) == PAGE_LIMIT + extra
+    filler = b"Full page text. " * ((cap - len(head) - len(tail)) // 16 + 1)
+    page = head + filler[: cap - len(head) - len(tail) + extra] + tail
+    assert len(page) == cap + extra
     rig.server.put("/page", page, content_type="text/html")
     link = rig.server.url("/page")
     rig.server.put("/f", rss("F", [FeedItem("p", "Page", "teaser only", link=link)]))
