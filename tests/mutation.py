@@ -148,11 +148,22 @@ TEST_MAP: dict[str, tuple[str, ...]] = {
     ),
     "bot/delivery/outbox.py": (
         "tests/delivery/test_sender.py",
+        "tests/delivery/test_pacing.py",
         "tests/e2e/test_feed_to_subscriber.py",
         "tests/e2e/test_commands.py",
         "tests/e2e/test_crash.py",
     ),
-    "bot/delivery/alerts.py": ("tests/e2e/test_feed_health.py", "tests/feeds/test_poll_cycle.py"),
+    "bot/delivery/pacing.py": (
+        "tests/delivery/test_pacing.py",
+        "tests/delivery/test_sender.py",
+        "tests/e2e/test_commands.py",
+    ),
+    "bot/delivery/alerts.py": (
+        "tests/delivery/test_sender.py",
+        "tests/e2e/test_feed_health.py",
+        "tests/feeds/test_poll_cycle.py",
+    ),
+    "bot/chat_admins.py": ("tests/e2e/test_handlers.py",),
     "bot/stories.py": (
         "tests/unit/test_stories.py",
         "tests/unit/test_threads.py",
@@ -184,8 +195,9 @@ TEST_MAP: dict[str, tuple[str, ...]] = {
         "tests/e2e/test_commands.py",
         "tests/e2e/test_feed_to_subscriber.py",
     ),
-    "handlers/opml.py": ("tests/e2e/test_opml_e2e.py",),
+    "handlers/opml.py": ("tests/e2e/test_opml_e2e.py", "tests/e2e/test_handlers.py"),
     "handlers/": ("tests/e2e",),
+    "storage/lock.py": ("tests/e2e/test_commands.py", "tests/e2e/test_crash.py"),
     "storage/": (
         "tests/storage",
         "tests/feeds/test_sync.py",
