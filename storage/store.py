@@ -165,15 +165,16 @@ class Storage:
             ) as cursor:
                 row = await cursor.fetchone()
             if row is not None:
+                (feed_id,) = row
                 await conn.executemany(
                     "INSERT OR IGNORE INTO feed_topics (feed_id, topic_id) VALUES (?, ?)",
-                    [(row[0], t) for t in topic_ids],
+                    [(feed_id, t) for t in topic_ids],
                 )
         if row is None:
             existing = await self.feed_by_url(url)
             assert existing is not None
             raise FeedExistsError(existing)
-        feed = await self.feed(int(row[0]))
+        feed = await self.feed(int(feed_id))
         assert feed is not None
         return feed
 
@@ -286,7 +287,8 @@ class Storage:
                WHERE id = ? RETURNING error_count""",
             (error[:500], now, next_check_at, feed_id),
         )
-        return int(row[0]) if row else 0
+        (count,) = row or (0,)  # no row: the feed was removed while it was being checked
+        return int(count)
 
     async def mark_feed_alerted(self, feed_id: int) -> None:
         async with self._transaction() as conn:
@@ -518,9 +520,7 @@ class Storage:
         items = await self._newest("WHERE i.is_summit = 1", [], 1)
         return items[0] if items else None
 
-    async def latest_with_documents(
-        self, topic_id: int | None = None, limit: int = 3
-    ) -> list[Item]:
+    async def latest_with_documents(self, topic_id: int | None, limit: int) -> list[Item]:
         """The newest items that list signed documents, optionally within one topic."""
         where, params = "WHERE i.documents != '[]'", []
         if topic_id is not None:

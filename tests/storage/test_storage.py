@@ -598,3 +598,17 @@ async def test_a_story_matching_two_stories_joins_the_earliest(store: Storage) -
     await store_drafts(store, feed.id, [both], same_story=lambda a, b: True)
     item = await store.item(3)
     assert item is not None and item.key == "both" and item.story_id == 1
+
+
+async def test_a_failure_of_a_feed_removed_meanwhile_is_recorded_nowhere(store: Storage) -> None:
+    """An admin removed the feed while its check ran: the failure has no row to go to."""
+    feed = await store.add_feed(
+        "https://e.x/rss", title="F", interval_seconds=60, next_check_at=NOW, now=NOW
+    )
+    assert (
+        await store.record_feed_failure(feed.id, error="HTTP 500", now=NOW, next_check_at=NOW) == 1
+    )
+    assert await store.remove_feed(feed.id)
+    assert (
+        await store.record_feed_failure(feed.id, error="HTTP 500", now=NOW, next_check_at=NOW) == 0
+    )
