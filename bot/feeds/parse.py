@@ -142,7 +142,13 @@ def _unwrap(url: str) -> str:
         match = _EMBEDDED_URL_RE.search(urlsplit(url).path)
         if match is None:
             break
-        target = unquote(match.group(1)) if "%" in match.group(1)[:12] else match.group(1)
+        embedded = match.group(1)
+        encoded = "%" in embedded[:12]
+        target = unquote(embedded) if encoded else embedded
+        query = urlsplit(url).query
+        if query and not encoded and "?" not in target:
+            # Written out as it is, the target ends the path: the query is the target's.
+            target = f"{target}?{query}"
         try:
             if not urlsplit(target).hostname:
                 break

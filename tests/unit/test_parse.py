@@ -466,6 +466,16 @@ def test_a_link_through_three_redirectors_is_the_article() -> None:
     assert normalise_url(chain) == "https://a.example/story"
 
 
+def test_a_redirectors_unencoded_target_keeps_its_query() -> None:
+    """Two articles behind one redirector are two links, not one."""
+    first = normalise_url("https://redir.example/rss091/*https://a.example/p.php?id=7")
+    second = normalise_url("https://redir.example/rss091/*https://a.example/p.php?id=8")
+    assert first == normalise_url("https://a.example/p.php?id=7") != second
+    # Encoded, the target carries its own query; the redirector's own is not the article's.
+    encoded = "https://redir.example/go/https%3A%2F%2Fa.example%2Fp.php%3Fid%3D7?src=rss"
+    assert normalise_url(encoded) == first
+
+
 def test_fingerprint_follows_the_text() -> None:
     first = parse_feed(rss(item("T", "https://x.example/1", "g", description="<p>Text</p>")))
     same = parse_feed(rss(item("T", "https://x.example/1", "g", description="Text")))
