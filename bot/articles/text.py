@@ -75,11 +75,11 @@ def sanitize(text: str, limit: int = MAX_CHARS) -> str:
 
 
 def looks_like_html(text: str) -> bool:
-    """Any tag at all (`<x …>`, `</x>`, `<!…>`, `<?…>`) makes a text HTML.
+    """Any tag at all (`<x …>`, `</x>`, `<!…>`, `<?…>`) or comment makes a text HTML.
 
     A fixed list of known tags let `<img …>`- or `<figure>`-led fragments through as text.
     """
-    return "<" in text and TAG_RE.search(text) is not None
+    return "<" in text and ("<!--" in text or TAG_RE.search(text) is not None)
 
 
 def has_entity(text: str) -> bool:

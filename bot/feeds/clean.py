@@ -108,7 +108,7 @@ def strip_boilerplate(text: str) -> str:
     # Tails are searched in the last lines only; the window starts at a line start.
     start = text.rfind("\n", 0, max(len(text) - _TAIL_WINDOW, 0)) + 1
     head, end = text[:start], text[start:]
-    for _ in range(3):  # "… [...] Read more »" ends in two tails
+    while True:  # tails stack ("… [...] Read more »"); each round that changes shortens
         before = end
         end = tail.sub("", _WORDPRESS_TAIL_RE.sub("", end)).rstrip()
         end = _TRUNCATION_RE.sub("…", end)
@@ -185,7 +185,10 @@ def clean_url(url: object) -> str | None:
     """
     if not isinstance(url, str) or not url:
         return None
-    url = "".join(url[: URL_LIMIT * 2].split())
+    scanned = URL_LIMIT * 2  # the work is bounded; a link spread beyond it is no link
+    if url[scanned:].strip():
+        return None
+    url = "".join(url[:scanned].split())
     if not url or len(url) > URL_LIMIT or not url.isprintable():
         return None
     try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -19,10 +20,33 @@ from bot.feeds.clean import (
     clean_title,
     clean_url,
     is_ad,
+    truncate,
 )
+from bot.opml import MAX_URL_LENGTH
+from bot.reading import ITEM_TEXT_LIMIT
 
 # The brief's definition of a tag, written independently of the code's own pattern.
 TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?>|<!--[\s\S]*?-->")
+
+
+# Bounds of the credit and tail rules, written out rather than imported from the code's private
+# constants: the tests state them, so moving one in the code fails here instead of moving the
+# boundary the tests check along with it.
+CREDIT_AFTER_LABEL = 200  # characters after "Photo:" that a credit line may hold
+AGENCY_LINE = 150  # the longest line that can be a bare agency credit ("Pool/Getty Images")
+TAIL_WINDOW = 300  # the text's last characters (from a line start) searched for tails
+
+
+def padded(start: str, end: str, length: int) -> str:
+    """`start`, a run of `x`, `end`: a line of exactly `length` characters."""
+    line = start + "x" * (length - len(start) - len(end)) + end
+    assert len(line) == length and line == line.strip()
+    return line
+
+
+def wordpress_footer(length: int) -> str:
+    """WordPress's "The post … appeared first on …" line, `length` characters long."""
+    return padded("The post ", " appeared first on Example Blog.", length)
 
 
 def assert_clean(text: str) -> None:
@@ -136,6 +160,36 @@ def test_credit_lines_go() -> None:
     assert clean_text("Text (Photo credit: Jane Doe/AP) goes on.") == "Text goes on."
 
 
+@pytest.mark.parametrize(
+    ("line", "is_credit"),
+    [
+        (padded("Photo: ", " Ivan Petrov", len("Photo:") + CREDIT_AFTER_LABEL), True),
+        (padded("Photo: ", " Ivan Petrov", len("Photo:") + CREDIT_AFTER_LABEL + 1), False),
+        (padded("Caption ", " Pool/Getty Images", AGENCY_LINE), True),
+        (padded("Caption ", " Pool/Getty Images", AGENCY_LINE + 1), False),
+        ("Ivan Petrov for Associated Press", True),  # five words: a byline, not a sentence
+        ("The ceasefire was reported by Reuters", False),  # six words
+    ],
+)
+def test_credit_lines_are_short(line: str, is_credit: bool) -> None:
+    """A label credit holds at most 200 characters after its label; an agency credit is a line
+    of at most 150 characters, and without a `/`, "via" or © at most five words."""
+    text = f"Lead.\n{line}\nThe rest."
+    assert clean_text(text) == ("Lead.\nThe rest." if is_credit else text)
+
+
+@pytest.mark.parametrize(
+    ("credit", "is_credit"),
+    [
+        (padded("(Photo: ", " Jane Doe/AP)", len("(Photo:)") + CREDIT_AFTER_LABEL), True),
+        (padded("(Photo: ", " Jane Doe/AP)", len("(Photo:)") + CREDIT_AFTER_LABEL + 1), False),
+    ],
+)
+def test_credits_in_parentheses_are_short(credit: str, is_credit: bool) -> None:
+    text = f"Text {credit} goes on."
+    assert clean_text(text) == ("Text goes on." if is_credit else text)
+
+
 def test_sentences_citing_agencies_stay() -> None:
     text = "The ministry confirmed the figures, Reuters reported."
     assert clean_text(text) == text
@@ -155,6 +209,11 @@ def test_sentences_citing_agencies_stay() -> None:
         ("Eine Meldung. [...] Weiterlesen", "Eine Meldung.…"),
         ("The text stops here [...]", "The text stops here…"),
         ("<p>Body.</p><p>The post Body appeared first on Example Blog.</p>", "Body."),
+        # Three stacked tails: each removal uncovers the next.
+        ("Body.\nThe post Body appeared first on Blog.\nRead more [...]", "Body."),
+        # A link above a footer still inside the window that tails are searched in.
+        ("Lead. Continue reading\n" + wordpress_footer(60), "Lead."),
+        ("Lead. Continue reading\n" + wordpress_footer(TAIL_WINDOW - 1), "Lead."),
     ],
 )
 def test_read_more_tails_go(raw: str, expected: str) -> None:
@@ -185,6 +244,48 @@ def test_titles_are_one_line_and_bounded() -> None:
     assert clean_title("<b>" * 1_000_000) == ""
 
 
+@pytest.mark.parametrize(
+    ("text", "limit", "expected"),
+    [
+        ("a" * 20, 20, "a" * 20),  # fits: unchanged
+        ("a" * 16 + " " + "b" * 10, 20, "a" * 16 + "…"),  # a word ends at 80%: cut there
+        ("a" * 16 + "\n" + "b" * 10, 20, "a" * 16 + "…"),  # a line ends there: the same
+        ("a" * 15 + " " + "b" * 10, 20, "a" * 15 + " bbb…"),  # only earlier: a hard cut
+        ("x" * 30, 20, "x" * 19 + "…"),  # no word boundary at all: cut
+    ],
+)
+def test_truncate_cuts_at_a_word_when_one_is_near_the_end(
+    text: str, limit: int, expected: str
+) -> None:
+    assert truncate(text, limit) == expected
+    assert len(expected) <= limit
+
+
+@pytest.mark.parametrize(
+    ("raw", "plain"),
+    [
+        ("<em>abc</em> " * 1000, "abc " * 1000),  # markup: over two thirds of the raw value
+        ("ab&amp;amp;amp;c " * 1000, "ab&c " * 1000),  # references escaped three times: too
+    ],
+)
+@pytest.mark.parametrize("clean", [clean_title, clean_text])
+def test_markup_takes_no_room_from_the_bound(
+    raw: str, plain: str, clean: Callable[[str, int], str]
+) -> None:
+    """A value read only up to its bound would lose text to its markup: the bound is filled."""
+    assert clean(raw, 100) == clean(plain, 100)
+    assert clean(plain, 100).endswith("…")
+
+
+def test_content_fits_what_the_reader_stores() -> None:
+    """The reader stores ITEM_TEXT_LIMIT characters of an entry's text: clean content of that
+    length is kept whole, and longer content is cut (with its ellipsis) to fit, not beyond."""
+    whole = "x" * ITEM_TEXT_LIMIT
+    assert clean_text(whole) == whole
+    longer = clean_text(whole + "x")
+    assert len(longer) == ITEM_TEXT_LIMIT and longer.endswith("…")
+
+
 def test_content_is_bounded() -> None:
     text = clean_text("<p>" + "Слово " * 100_000 + "</p>")
     assert CONTENT_LIMIT - 100 < len(text) <= CONTENT_LIMIT
@@ -205,6 +306,15 @@ def test_content_is_bounded() -> None:
 )
 def test_unusable_links_are_none(url: str) -> None:
     assert clean_url(url) is None
+
+
+@pytest.mark.parametrize(("length", "kept"), [(MAX_URL_LENGTH, True), (MAX_URL_LENGTH + 1, False)])
+def test_links_are_kept_up_to_the_length_the_opml_import_allows(length: int, kept: bool) -> None:
+    """One bound for links across the bot: an address as long as a feed address may be."""
+    url = padded("https://news.example/", "/a", length)
+    assert clean_url(url) == (url if kept else None)
+    wrapped = url[:1000] + "\n  " + url[1000:]  # whitespace a feed wraps links with: not counted
+    assert clean_url(wrapped) == (url if kept else None)
 
 
 def test_links_lose_whitespace_and_keep_their_form() -> None:
@@ -311,3 +421,18 @@ def test_clean_text_is_stable(raw: str) -> None:
     once = clean_text(raw)
     assert clean_text(once) == once
     assert to_plain(once) == once
+
+
+def test_a_comment_holding_angle_brackets_is_markup_too() -> None:
+    assert clean_text("<!--<-->") == ""
+    assert clean_text("Текст <!-- a < b > c --> дальше") == "Текст дальше"
+
+
+def test_tails_stacked_four_deep_all_go() -> None:
+    stacked = "Body. Read more [...]\nThe post Body appeared first on Blog.\nRead more [...]"
+    assert clean_text(stacked) == "Body."
+
+
+def test_a_link_spread_past_what_is_read_is_refused_not_cut_short() -> None:
+    assert clean_url("https://news.example/a" + " " * 4096 + "/b") is None
+    assert clean_url("https://news.example/a" + " " * 4000 + "/b") == "https://news.example/a/b"
