@@ -39,6 +39,7 @@ BROADCAST = "broadcast"  # rate_limit_args of the sender's calls: they yield to 
 # Bot API methods that post something to a chat (and count against its limits).
 SENDING_PREFIXES = ("send", "copyMessage", "forwardMessage")
 GLOBAL_429_CHATS = 3  # 429s for this many chats within a second mean the global limit
+KEPT_WINDOWS = 10_000  # chat windows kept before idle ones are forgotten
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,11 @@ class _ChatWindow:
     def record(self, now: float) -> None:
         self._starts.append(now)
 
+    def idle(self, now: float) -> bool:
+        """Nothing recent: forgetting the window changes no future decision."""
+        recent = bool(self._starts) and self._starts[-1] + self._seconds > now
+        return not recent and self.hold_until <= now
+
 
 class Pacer(BaseRateLimiter[str]):
     def __init__(
@@ -74,6 +80,7 @@ class Pacer(BaseRateLimiter[str]):
         *,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        kept_windows: int = KEPT_WINDOWS,
     ) -> None:
         self.limits = limits
         self._clock = clock
@@ -85,13 +92,19 @@ class Pacer(BaseRateLimiter[str]):
         self._dispatcher: asyncio.Task[None] | None = None
         self._recent_429: deque[tuple[float, object]] = deque(maxlen=GLOBAL_429_CHATS)
         self.retries = 0  # requests tried again after a 429 (for tests and benchmarks)
+        self._kept_windows = kept_windows
+        self._forget_at = kept_windows
 
     async def initialize(self) -> None:
         pass
 
     async def shutdown(self) -> None:
+        """Requests still waiting for a slot are cancelled, not left hanging."""
         if self._dispatcher is not None:
             self._dispatcher.cancel()
+        for _, _, go in self._queue:
+            go.cancel()
+        self._queue.clear()
 
     async def process_request(
         self,
@@ -133,6 +146,11 @@ class Pacer(BaseRateLimiter[str]):
             self._dispatcher = asyncio.create_task(self._dispatch(), name="newsbot-pacer")
         await go
 
+    @property
+    def tracked_chats(self) -> int:
+        """Chats whose recent messages the pacer remembers."""
+        return len(self._chats)
+
     def hold(self, chat: object, seconds: float) -> None:
         """Telegram said 429 for `chat`: nothing more to it for `seconds`; several chats
         held within a second mean the global limit: everything waits."""
@@ -153,6 +171,10 @@ class Pacer(BaseRateLimiter[str]):
     def _window(self, chat: object) -> _ChatWindow:
         window = self._chats.get(chat)
         if window is None:
+            if len(self._chats) >= self._forget_at:  # one window per chat ever written to
+                now = self._clock()
+                self._chats = {c: w for c, w in self._chats.items() if not w.idle(now)}
+                self._forget_at = max(self._kept_windows, 2 * len(self._chats))
             limits = self.limits
             if _is_group(chat):
                 window = _ChatWindow(limits.group_count, limits.group_window + limits.slack)

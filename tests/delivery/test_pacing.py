@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -148,3 +148,47 @@ async def test_a_429_for_one_chat_holds_that_chat_only_and_the_message_still_goe
     assert sorted(order) == chats  # everyone once, the held chat included
     assert order[-1] == 1001  # held for a second; the 19 others did not wait for it
     assert await broadcast.storage.outbox_counts() == {"sent": len(chats)}
+
+
+# --- the pacer alone, on an injected clock ------------------------------------------------
+
+
+@dataclass
+class FakeTime:
+    now: float = 1000.0
+    slept: list[float] = field(default_factory=list)
+
+    def clock(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+        await asyncio.sleep(0)
+
+
+async def test_windows_of_quiet_chats_are_forgotten_and_busy_ones_kept() -> None:
+    time = FakeTime()
+    pacer = Pacer(LIMITS, clock=time.clock, sleep=time.sleep, kept_windows=3)
+    for chat in (1, 2, -3):  # a group: 3 per 0.5 s
+        await pacer.slot(chat)
+    time.now += 0.2  # past a private chat's 0.1 s, inside the group's 0.5 s
+    await pacer.slot(4)
+    assert pacer.tracked_chats == 2  # 1 and 2 forgotten; the group and 4 kept
+    await pacer.slot(-3)
+    await pacer.slot(-3)  # the group's third message in its window
+    before = time.now
+    await pacer.slot(-3)  # the fourth waits for the window: the group was not forgotten
+    assert time.now >= before + 0.2
+
+
+async def test_a_request_waiting_for_a_slot_is_cancelled_at_shutdown() -> None:
+    time = FakeTime()
+    pacer = Pacer(Limits(per_second=1), clock=time.clock, sleep=asyncio.sleep)
+    time.now = 0.0
+    await pacer.slot(1)  # the next global slot is a second away (real sleep, fake clock)
+    waiting = asyncio.create_task(pacer.slot(2))
+    await asyncio.sleep(0)
+    await pacer.shutdown()
+    with pytest.raises(asyncio.CancelledError):
+        await asyncio.wait_for(waiting, timeout=5)
