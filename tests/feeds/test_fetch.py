@@ -357,6 +357,46 @@ async def test_a_body_that_inflates_past_one_step(server: HostileServer) -> None
         assert (await fetch(url, max_bytes=2 * MiB)).content == text, encoding
 
 
+STEP = 64 * 1024  # the most output the fetcher's decoder hands out in one step
+
+
+def prefix_with_output_pending(body: bytes) -> int:
+    """The shortest prefix of a zlib stream that decodes to a full step with zlib still
+    holding output (the tail of a match) that needs no more input."""
+    for end in range(2, len(body)):
+        probe = zlib.decompressobj()
+        if len(probe.decompress(body[:end], STEP)) == STEP:
+            assert not probe.unconsumed_tail and not probe.eof
+            assert probe.decompress(b"", STEP), "no output pending at this prefix"
+            return end
+    raise AssertionError("the body never decodes to a full step")
+
+
+async def test_what_has_arrived_is_decoded_in_full_before_more_is_read(
+    server: HostileServer,
+) -> None:
+    """Output the received input already holds counts against the cap at once, even past a
+    full step: a body over the cap is too large, whatever the next chunk brings."""
+    items = (b"<item><guid>%d</guid>%s</item>\n" % (i, b"x" * (i * 37 % 300)) for i in range(600))
+    text = b"".join(items)[: STEP + 500]
+    body = zlib.compress(text, 9)
+    end = prefix_with_output_pending(body)
+    bad_check = body[end:-4] + bytes(b ^ 0xFF for b in body[-4:])  # a wrong Adler-32
+    for rest, cap, outcome in (
+        (body[end:], MiB, "whole"),
+        (bad_check, MiB, "corrupt"),
+        (bad_check, STEP, "too large"),  # the first piece alone decodes to STEP + pending
+    ):
+        pieces = [body[:end], rest]
+        # pacing, not synchronisation: the pause lets the first piece arrive on its own
+        reply = Reply(headers=[("Content-Encoding", "deflate")], stream=pieces.copy, pause=0.1)
+        url = server.route("/pending", reply)
+        if outcome == "whole":
+            assert (await fetch(url, max_bytes=cap)).content == text
+        else:
+            assert outcome in str(await failure(url, max_bytes=cap))
+
+
 @pytest.mark.parametrize(
     ("encoding", "trailer", "outcome"),
     [
@@ -365,6 +405,7 @@ async def test_a_body_that_inflates_past_one_step(server: HostileServer) -> None
         ("deflate", b"trailing garbage", "kept"),  # a deflate stream ends where it ends
         ("deflate", b"\0" * 64, "kept"),
     ],
+    ids=["gzip-zero-padding", "gzip-garbage", "deflate-garbage", "deflate-zero-padding"],
 )
 async def test_what_follows_the_end_of_a_compressed_stream(
     server: HostileServer, encoding: str, trailer: bytes, outcome: str

@@ -70,6 +70,8 @@ NOT_PUBLIC = [
     "fd12:3456::1",
     "fe80::1",  # link-local
     "fe80::1%eth0",
+    "::1%8.8.8.8",  # a zone id is never read as the address
+    "10.0.0.1%1.1.1.1",
     "fec0::1",  # site-local
     "ff02::1",  # multicast
     "100::1",  # discard
@@ -124,6 +126,7 @@ def test_agrees_with_ipaddress_on_what_is_never_global(address: object) -> None:
         "HTTPS://Example.COM/",
         "http://[2606:4700::1111]/",
         "http://пример.рф/лента",
+        "http://example.com:1/",
         "http://example.com:65535/",
     ],
 )
