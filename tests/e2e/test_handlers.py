@@ -502,6 +502,8 @@ async def test_latest_shows_the_three_newest_items_of_the_first_word_as_topic(
     (refusal,) = await ask(bot, "/latest nosuch sport", user=USER)
     available = topic_list(await bot.storage.topics(), "ru")
     assert refusal.text == t("ru", "unknown_topic", slug="nosuch", available=available)
+    (after,) = await ask(bot, "/topics", user=USER)  # and nothing else: no error on top
+    assert after.text.startswith(t("ru", "topics_header"))
 
 
 async def test_the_error_handler_survives_a_reply_that_cannot_be_sent(
@@ -590,3 +592,17 @@ async def test_only_a_groups_administrators_change_its_subscriptions(
         "ru", "subscribed", name=NAMES["ru"]["sport"]
     )
     assert bot.api.calls.count("getChatMember") == 4
+
+
+async def test_feed_shows_a_title_of_up_to_300_characters_whole(running_bot: RunningBot) -> None:
+    bot = running_bot
+    for length, shown in ((300, "Т" * 300), (301, "Т" * 299 + "…")):
+        feed = await bot.storage.add_feed(
+            f"https://e.example/{length}",
+            title="Т" * length,
+            interval_seconds=600,
+            next_check_at=0,
+            now=0,
+        )
+        (answer,) = await ask(bot, f"/feed {feed.id}", user=ADMIN)
+        assert f"<b>{shown}</b>" in answer.text
