@@ -149,6 +149,7 @@ TEST_MAP: dict[str, tuple[str, ...]] = {
     "bot/delivery/outbox.py": (
         "tests/delivery/test_sender.py",
         "tests/delivery/test_pacing.py",
+        "tests/e2e/test_handlers.py",  # forum threads, blocked chats
         "tests/e2e/test_feed_to_subscriber.py",
         "tests/e2e/test_commands.py",
         "tests/e2e/test_crash.py",

@@ -60,6 +60,16 @@ class StorageDown(Exception):
     """A storage write of the sender failed; it is kept and replayed before the next send."""
 
 
+def idle_wait(due: float | None, now: float) -> float:
+    """How long the sender sleeps unless woken: until the next row is due, at most IDLE_WAIT."""
+    return IDLE_WAIT if due is None else min(IDLE_WAIT, max(0.0, due - now))
+
+
+def storage_backoff(failures: int) -> float:
+    """The pause after `failures` storage failures in a row: 1 s doubling, at most a minute."""
+    return min(STORAGE_BACKOFF_CAP, 2.0 ** (failures - 1))
+
+
 def retry_delay(attempts: int) -> float:
     """The wait before the next try of a row that failed `attempts` times already."""
     return min(RETRY_CAP, RETRY_BASE * 2.0 ** min(attempts, 16))
@@ -113,7 +123,7 @@ class Sender:
                 failures += 1
                 if failures == 1:  # one line per outage, not one per retry
                     log.exception("sender: storage failed; sending paused, retrying")
-                await self._pause_unless_stopping(min(STORAGE_BACKOFF_CAP, 2.0 ** (failures - 1)))
+                await self._pause_unless_stopping(storage_backoff(failures))
             except Exception:
                 log.exception("sender: stopped by an unexpected error")
                 raise
@@ -125,9 +135,8 @@ class Sender:
 
     async def _wait_for_work(self) -> None:
         due = await self._storage.next_outbox_time()
-        timeout = IDLE_WAIT if due is None else min(IDLE_WAIT, max(0.0, due - self._clock()))
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), timeout)
+            await asyncio.wait_for(self._wake.wait(), idle_wait(due, self._clock()))
         self._wake.clear()
 
     async def _hand_back_batch(self) -> None:
@@ -180,7 +189,7 @@ class Sender:
                     untried.extend(rows[index:])
                     break
                 if entry.chat_id in self._blocked:
-                    continue  # blocked the bot a moment ago: its rows are failed already
+                    return delivered  # the chat blocked the bot: the rest failed with it
                 try:
                     delivered += await self.deliver(entry)
                 except StorageDown:
@@ -270,7 +279,7 @@ class Sender:
                     partial(
                         self._storage.postpone_delivery,
                         unfinished,
-                        not_before=0.0,
+                        not_before=self._clock(),
                         error="storage failed",
                         spend_attempt=False,
                     )

@@ -24,7 +24,14 @@ import pytest
 from telegram.ext import ExtBot
 
 from bot.delivery.alerts import AdminAlerts
-from bot.delivery.outbox import MAX_ATTEMPTS, Sender, StorageDown
+from bot.delivery.outbox import (
+    MAX_ATTEMPTS,
+    Sender,
+    StorageDown,
+    idle_wait,
+    retry_delay,
+    storage_backoff,
+)
 from bot.delivery.render import item_card, render_html
 from bot.i18n import t
 from storage import FeedCheck, ItemDraft, Storage, open_storage
@@ -634,7 +641,8 @@ async def test_a_card_telegram_accepted_but_storage_could_not_record_is_never_se
     sender = Sender(rig.bot, rig.storage, timezone=TIMEZONE, clock=rig.clock, in_flight=in_flight)
     await rig.subscriber(ALICE)
     await rig.subscriber(BOB)
-    await rig.publish(rig.draft("Переговоры в Астане"))
+    titles = ["Переговоры в Астане", "Встреча в Душанбе", "Саммит ШОС"]
+    await rig.publish(*(rig.draft(title) for title in titles))
     with storage_failing(rig.db, "message_ids"):
         for _ in range(3):
             with pytest.raises(StorageDown):
@@ -644,10 +652,12 @@ async def test_a_card_telegram_accepted_but_storage_could_not_record_is_never_se
         assert rig.api.tried(ALICE) == 1
         assert rig.api.tried(BOB) == (0 if in_flight == 1 else rig.api.tried(BOB)) <= 1
     # Storage is back: what was not written is written, then the queue goes on.
-    assert await drained(sender) == 2
-    assert (rig.api.tried(ALICE), rig.api.tried(BOB)) == (1, 1)
-    assert [r.status for r in rig.rows()] == ["sent", "sent"]
-    assert rig.row(ALICE).message_id == rig.api.messages_to(ALICE)[0].message_id
+    assert await drained(sender) == 6
+    for chat in (ALICE, BOB):  # every card once, in order
+        assert [text.split("\n")[0] for text in rig.texts(chat)] == [f"<b>{t}</b>" for t in titles]
+    assert [r.status for r in rig.rows()] == ["sent"] * 6
+    first = next(r for r in rig.rows() if r.chat_id == ALICE)
+    assert first.message_id == rig.api.messages_to(ALICE)[0].message_id
 
 
 async def test_the_sender_pauses_while_storage_fails_says_so_once_and_resumes(
@@ -680,6 +690,23 @@ async def settled(rig: Rig, status: str) -> bool:
 async def stopped(sender: Sender, task: asyncio.Task[None]) -> None:
     await sender.stop()
     await asyncio.wait_for(task, timeout=10)
+
+
+def test_how_long_the_sender_waits() -> None:
+    """Idle: until the next row is due, at most 30 s (wake() cuts it short). Storage down:
+    1 s doubling, at most a minute. Telegram failing: 5 s doubling, at most 15 minutes."""
+    assert [idle_wait(due, 100.0) for due in (None, 95.0, 100.0, 105.5, 130.0, 500.0)] == [
+        30.0,
+        0.0,
+        0.0,
+        5.5,
+        30.0,
+        30.0,
+    ]
+    assert [storage_backoff(n) for n in (1, 2, 3, 6, 7, 8, 50)] == [1, 2, 4, 32, 60, 60, 60]
+    delays = [retry_delay(n) for n in range(MAX_ATTEMPTS)]
+    assert delays[:9] == [5, 10, 20, 40, 80, 160, 320, 640, 900]
+    assert set(delays[8:]) == {900} and retry_delay(10_000) == 900
 
 
 # --- admin alerts: the same Bot, one message per admin --------------------------------------
