@@ -38,12 +38,15 @@ sys.path.insert(0, str(ROOT))
 from telegram.ext import ExtBot  # noqa: E402
 from telegram.request import HTTPXRequest  # noqa: E402
 
+from bot.app import limits  # noqa: E402
+from bot.config import Config  # noqa: E402
 from bot.delivery.outbox import Sender  # noqa: E402
 from bot.delivery.pacing import Limits, Pacer  # noqa: E402
 from storage import FeedCheck, ItemDraft, Storage, open_storage  # noqa: E402
 from tests.support.fake_bot_api import FakeBotApi, FloodLimits  # noqa: E402
 
 TELEGRAM = FloodLimits()  # 30/s, 1/s per chat, 20/min per group
+AT_TELEGRAMS = limits(Config())  # the pacer at the [delivery] defaults: the same numbers
 FIRST_CHAT = 10_000
 LIFTED = Limits(per_second=100_000, chat_interval=0.0, group_count=10_000, group_window=0.001)
 
@@ -170,7 +173,7 @@ async def fan_out(subscribers: int, tmp: Path) -> tuple[float, float]:
 async def replies_during_broadcast(chats: int, replies: int, tmp: Path) -> list[float]:
     api = FakeBotApi(limits=TELEGRAM).start()
     storage, _ = await prepared(tmp / "replies.db", chats)
-    pacer = Pacer()
+    pacer = Pacer(AT_TELEGRAMS)
     bot: ExtBot[str] = ExtBot(api.token, base_url=api.base_url, rate_limiter=pacer, request=pool())
     await bot.initialize()
     latencies: list[float] = []
@@ -211,7 +214,7 @@ async def main(args: argparse.Namespace) -> None:
         print(f"(1) sustained, {args.chats} private chats x 1 item, Telegram's limits")
         api = FakeBotApi(limits=TELEGRAM).start()
         try:
-            seconds, sent = await broadcast(api, Limits(), args.chats, tmp)
+            seconds, sent = await broadcast(api, AT_TELEGRAMS, args.chats, tmp)
             rate = sent / seconds
             print(
                 f"    {sent} messages in {seconds:.1f} s: {rate:.2f}/s, "

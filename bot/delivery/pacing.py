@@ -24,10 +24,12 @@ import asyncio
 import heapq
 import itertools
 import logging
+import math
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from telegram.error import RetryAfter
@@ -44,10 +46,12 @@ KEPT_WINDOWS = 10_000  # chat windows kept before idle ones are forgotten
 
 @dataclass(frozen=True)
 class Limits:
-    per_second: float = 30.0
-    chat_interval: float = 1.0
-    group_count: int = 20
-    group_window: float = 60.0
+    """Telegram's limits (bot.app.limits builds them from [delivery]; 30, 1 s, 20 per 60 s)."""
+
+    per_second: float
+    chat_interval: float
+    group_count: int
+    group_window: float
     slack: float = 0.01  # seconds added to every window
 
 
@@ -57,11 +61,11 @@ class _ChatWindow:
     def __init__(self, count: int, seconds: float) -> None:
         self._starts: deque[float] = deque(maxlen=count)
         self._seconds = seconds
-        self.hold_until = 0.0  # a 429's retry_after
+        self.hold_until = -math.inf  # a 429's retry_after
 
     def ready_at(self) -> float:
         full = len(self._starts) == self._starts.maxlen
-        window_end = self._starts[0] + self._seconds if full else 0.0
+        window_end = self._starts[0] + self._seconds if full else -math.inf
         return max(window_end, self.hold_until)
 
     def record(self, now: float) -> None:
@@ -76,7 +80,7 @@ class _ChatWindow:
 class Pacer(BaseRateLimiter[str]):
     def __init__(
         self,
-        limits: Limits = Limits(),
+        limits: Limits,
         *,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
@@ -86,7 +90,7 @@ class Pacer(BaseRateLimiter[str]):
         self._clock = clock
         self._sleep = sleep
         self._chats: dict[object, _ChatWindow] = {}
-        self._queue: list[tuple[int, int, asyncio.Future[None]]] = []  # (priority, order, go)
+        self._queue: list[tuple[bool, int, asyncio.Future[None]]] = []  # (priority, order, go)
         self._order = itertools.count()
         self._next_start = 0.0
         self._dispatcher: asyncio.Task[None] | None = None
@@ -118,7 +122,7 @@ class Pacer(BaseRateLimiter[str]):
         if not endpoint.startswith(SENDING_PREFIXES):
             return await callback(*args, **kwargs)
         chat = data.get("chat_id")
-        priority = 1 if rate_limit_args == BROADCAST else 0
+        priority = rate_limit_args == BROADCAST  # False sorts first: replies go ahead
         while True:
             await self.slot(chat, priority)
             try:
@@ -127,7 +131,7 @@ class Pacer(BaseRateLimiter[str]):
                 self.retries += 1
                 self.hold(chat, retry_seconds(exc.retry_after))
 
-    async def slot(self, chat: object, priority: int = 0) -> None:
+    async def slot(self, chat: object, priority: bool = False) -> None:
         """Wait until a message to `chat` may start now (and count it as started)."""
         window = self._window(chat)
         while True:
@@ -139,7 +143,7 @@ class Pacer(BaseRateLimiter[str]):
                 return
             # Another message to this chat started meanwhile: wait for the chat again.
 
-    async def _global_slot(self, priority: int) -> None:
+    async def _global_slot(self, priority: bool) -> None:
         go: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         heapq.heappush(self._queue, (priority, next(self._order), go))
         if self._dispatcher is None or self._dispatcher.done():
@@ -176,7 +180,7 @@ class Pacer(BaseRateLimiter[str]):
                 self._chats = {c: w for c, w in self._chats.items() if not w.idle(now)}
                 self._forget_at = max(self._kept_windows, 2 * len(self._chats))
             limits = self.limits
-            if _is_group(chat):
+            if is_group_chat(chat):
                 window = _ChatWindow(limits.group_count, limits.group_window + limits.slack)
             else:
                 window = _ChatWindow(1, limits.chat_interval + limits.slack)
@@ -196,16 +200,15 @@ class Pacer(BaseRateLimiter[str]):
             self._next_start = max(now, self._next_start) + spacing
 
 
-def _is_group(chat: object) -> bool:
+def is_group_chat(chat: object) -> bool:
     """Groups, supergroups and channels have negative ids; @channel usernames are channels."""
     if isinstance(chat, str):
         return chat.startswith("@") or chat.startswith("-")
     return isinstance(chat, int) and chat < 0
 
 
-def retry_seconds(retry_after: object) -> float:
-    """RetryAfter.retry_after in seconds (PTB gives an int or a timedelta)."""
-    if isinstance(retry_after, int | float):
-        return float(retry_after)
-    total = getattr(retry_after, "total_seconds", None)
-    return float(total()) if callable(total) else 1.0
+def retry_seconds(retry_after: float | timedelta) -> float:
+    """RetryAfter.retry_after in seconds (PTB gives an int, or a timedelta if so configured)."""
+    if isinstance(retry_after, timedelta):
+        return retry_after.total_seconds()
+    return float(retry_after)

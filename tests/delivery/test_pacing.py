@@ -11,13 +11,14 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from telegram.ext import ExtBot
 
 from bot.delivery.outbox import Sender
-from bot.delivery.pacing import Limits, Pacer
+from bot.delivery.pacing import Limits, Pacer, is_group_chat, retry_seconds
 from storage import FeedCheck, ItemDraft, Storage, open_storage
 from tests.delivery.test_sender import long_documents
 from tests.support.fake_bot_api import FakeBotApi, FloodLimits
@@ -184,7 +185,8 @@ async def test_windows_of_quiet_chats_are_forgotten_and_busy_ones_kept() -> None
 
 async def test_a_request_waiting_for_a_slot_is_cancelled_at_shutdown() -> None:
     time = FakeTime()
-    pacer = Pacer(Limits(per_second=1), clock=time.clock, sleep=asyncio.sleep)
+    one = Limits(per_second=1, chat_interval=0, group_count=1, group_window=0)
+    pacer = Pacer(one, clock=time.clock, sleep=asyncio.sleep)
     time.now = 0.0
     await pacer.slot(1)  # the next global slot is a second away (real sleep, fake clock)
     waiting = asyncio.create_task(pacer.slot(2))
@@ -192,3 +194,75 @@ async def test_a_request_waiting_for_a_slot_is_cancelled_at_shutdown() -> None:
     await pacer.shutdown()
     with pytest.raises(asyncio.CancelledError):
         await asyncio.wait_for(waiting, timeout=5)
+
+
+TEN = Limits(per_second=10, chat_interval=1.0, group_count=3, group_window=0.5)
+
+
+async def starts(pacer: Pacer, clock: FakeTime, chats: list[object]) -> list[float]:
+    """When each message starts, sent one after the other, relative to the first."""
+    first = clock.now
+    found = []
+    for chat in chats:
+        await pacer.slot(chat)
+        found.append(round(clock.now - first, 6))
+    return found
+
+
+async def test_starts_are_spaced_by_the_overall_rate() -> None:
+    clock = FakeTime()
+    pacer = Pacer(TEN, clock=clock.clock, sleep=clock.sleep)
+    # Ten chats, one message each: a start every 1.01/10 s (the slack is 1 %).
+    assert await starts(pacer, clock, list(range(1, 11))) == [
+        round(n * 0.101, 6) for n in range(10)
+    ]
+
+
+async def test_a_group_gets_its_count_per_window_counted_from_the_oldest_start() -> None:
+    # Three at once (spaced by the overall rate), the fourth when the first leaves the window.
+    for group in (-5, "@channel"):
+        clock = FakeTime()
+        pacer = Pacer(TEN, clock=clock.clock, sleep=clock.sleep)
+        assert await starts(pacer, clock, [group] * 4) == [0.0, 0.101, 0.202, 0.51]
+    # A private chat: one per second.
+    clock = FakeTime()
+    pacer = Pacer(TEN, clock=clock.clock, sleep=clock.sleep)
+    assert await starts(pacer, clock, [7, 7]) == [0.0, 1.01]
+
+
+def test_groups_and_channels_are_told_from_private_chats() -> None:
+    assert [is_group_chat(c) for c in (-100123, -5, 5, "@news", "-1001", "123")] == [
+        True,
+        True,
+        False,
+        True,
+        True,
+        False,
+    ]
+
+
+async def test_a_429_holds_its_chat_and_several_hold_everyone() -> None:
+    clock = FakeTime()
+    pacer = Pacer(TEN, clock=clock.clock, sleep=clock.sleep)
+    pacer.hold(1, 5)
+    pacer.hold(2, 5)
+    assert await starts(pacer, clock, [3]) == [0.0]  # two chats held: the others go on
+    assert await starts(pacer, clock, [1]) == [5.01]  # 5 s + slack after the 429
+    pacer.hold(4, 5)
+    pacer.hold(5, 5)
+    pacer.hold(6, 5)  # a third chat within a second: Telegram's overall limit
+    assert await starts(pacer, clock, [8]) == [5.01]
+
+
+async def test_a_cancelled_request_gives_its_turn_to_the_next() -> None:
+    pacer = Pacer(Limits(per_second=1, chat_interval=0, group_count=1, group_window=0))
+    await pacer.slot(1)
+    waiting = [asyncio.create_task(pacer.slot(chat)) for chat in (2, 3, 4)]
+    await asyncio.sleep(0)
+    waiting[0].cancel()
+    done, _ = await asyncio.wait(waiting[1:], timeout=10)
+    assert len(done) == 2
+
+
+def test_retry_after_in_seconds() -> None:
+    assert [retry_seconds(v) for v in (7, 0.5, timedelta(seconds=3))] == [7.0, 0.5, 3.0]

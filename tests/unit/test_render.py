@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from bot.delivery.render import (
@@ -206,3 +208,8 @@ def test_long_feed_names_are_cut_in_also_in_and_and_n_more() -> None:
     assert message.endswith(f"<i>Also in: {'w' * 59}…</i>")
     item = feed_item("f" * 200)
     assert f"<b>{'f' * 99}…</b>" in more_items_message(item, 3, "en")
+
+
+def test_a_card_is_a_value() -> None:
+    """Cards are built once and rendered per language: nothing may change one meanwhile."""
+    assert dataclasses.is_dataclass(Card) and Card.__dataclass_params__.frozen  # type: ignore[attr-defined]
