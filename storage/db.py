@@ -54,8 +54,8 @@ async def connect(path: str | Path, *, read_only: bool = False) -> aiosqlite.Con
 
 async def schema_version(conn: aiosqlite.Connection) -> int:
     async with conn.execute("PRAGMA user_version") as cursor:
-        (version,) = await cursor.fetchall()  # always one row: 0 in a new file
-    return int(version[0])
+        ((version,),) = await cursor.fetchall()  # always one row: 0 in a new file
+    return int(version)
 
 
 async def migrate(

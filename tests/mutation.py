@@ -198,7 +198,11 @@ TEST_MAP: dict[str, tuple[str, ...]] = {
     ),
     "handlers/opml.py": ("tests/e2e/test_opml_e2e.py", "tests/e2e/test_handlers.py"),
     "handlers/": ("tests/e2e",),
-    "storage/lock.py": ("tests/e2e/test_commands.py", "tests/e2e/test_crash.py"),
+    "storage/lock.py": (
+        "tests/storage/test_lock.py",
+        "tests/e2e/test_commands.py",
+        "tests/e2e/test_crash.py",
+    ),
     "storage/": (
         "tests/storage",
         "tests/feeds/test_sync.py",
