@@ -77,9 +77,9 @@ class ParsedFeed:
     title: str
     link: str | None
     entries: tuple[Entry, ...]
-    skipped: int = 0  # advertisements dropped
-    ttl: float | None = None  # RSS <ttl>, in seconds
-    failed: int = 0  # entries that could not be read and were dropped
+    skipped: int  # advertisements dropped
+    ttl: float | None  # RSS <ttl>, in seconds
+    failed: int  # entries that could not be read and were dropped
 
 
 @dataclass(frozen=True)
@@ -141,7 +141,7 @@ def _unwrap(url: str) -> str:
     for _ in range(3):
         match = _EMBEDDED_URL_RE.search(urlsplit(url).path)
         if match is None:
-            break
+            return url
         embedded = match.group(1)
         encoded = "%" in embedded[:12]
         target = unquote(embedded) if encoded else embedded
@@ -151,9 +151,9 @@ def _unwrap(url: str) -> str:
             target = f"{target}?{query}"
         try:
             if not urlsplit(target).hostname:
-                break
+                return url
         except ValueError:
-            break
+            return url
         url = target
     return url
 
@@ -263,11 +263,8 @@ def _replace_charref(match: re.Match[bytes]) -> bytes:
     `&#xD800;` sends feedparser from its strict to its loose parser, which then fails on
     the whole document encoding the lone surrogate; `&#1;` is as invalid in XML.
     """
-    digits = match.group(1)
-    try:
-        code = int(digits[1:], 16) if digits[:1] in (b"x", b"X") else int(digits)
-    except ValueError:  # more digits than Python converts: no character either
-        return b"&#xFFFD;"
+    digits = match.group(1)  # at most 20 decimal or 16 hex digits: int() takes them all
+    code = int(digits[1:], 16) if digits[:1] in (b"x", b"X") else int(digits)
     if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
         return b"&#xFFFD;"
     if (code < 0x20 and code not in (0x9, 0xA, 0xD)) or code in (0xFFFE, 0xFFFF):

@@ -71,7 +71,7 @@ def next_interval(
 ) -> float:
     """The wait after a success: the feed's interval, longer when the server asks for it
     (Cache-Control, Expires, RSS <ttl>), but never beyond `max_interval`."""
-    hinted = max(float(interval), max_age or 0.0, ttl or 0.0)
+    hinted = max([float(interval)] + [hint for hint in (max_age, ttl) if hint])
     return min(hinted, float(max(settings.max_interval, interval)))
 
 
@@ -235,7 +235,7 @@ class FeedService:
             url,
             title=parsed.title or url,
             interval_seconds=self.settings.interval,
-            next_check_at=now + self.settings.interval,
+            next_check_at=now,  # the first check's outcome, stored just below, sets it
             now=now,
             fulltext=fulltext,
             added_by=added_by,

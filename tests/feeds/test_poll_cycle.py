@@ -144,7 +144,7 @@ async def test_failures_back_off_alert_once_and_recover_with_one_message(rig: Ri
     delays, alerts_seen = [], []
     for _ in range(4):
         (outcome,) = await rig.service.poll_due()
-        assert outcome.error == "HTTP 500 Internal Server Error"
+        assert outcome == RefreshOutcome(feed.id, error="HTTP 500 Internal Server Error")
         row = await rig.feed(feed.id)
         delays.append(row.next_check_at - rig.clock())
         alerts_seen.append(len(rig.alerts.sent))
