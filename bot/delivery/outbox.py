@@ -72,7 +72,10 @@ def storage_backoff(failures: int) -> float:
 
 def retry_delay(attempts: int) -> float:
     """The wait before the next try of a row that failed `attempts` times already."""
-    return min(RETRY_CAP, RETRY_BASE * 2.0 ** min(attempts, 16))
+    delay = RETRY_BASE
+    for _ in range(attempts):
+        delay = min(RETRY_CAP, delay * 2)
+    return delay
 
 
 class Sender:

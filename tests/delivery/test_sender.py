@@ -682,6 +682,18 @@ async def test_the_sender_pauses_while_storage_fails_says_so_once_and_resumes(
     assert any("storage works again" in m for m in messages)
     assert not task.done()
 
+    # A second outage is told of once too.
+    await rig.publish(rig.draft("Встреча в Душанбе"))
+    with caplog.at_level(logging.INFO, logger="bot.delivery.outbox"):
+        with storage_failing(rig.db, "status"):
+            rig.sender.wake()
+
+            async def paused_twice() -> bool:
+                return sum("sending paused" in r.getMessage() for r in caplog.records) == 2
+
+            await eventually(paused_twice)
+        await rig.api.wait_for(lambda: len(rig.api.messages_to(ALICE)) == 2)
+
 
 async def settled(rig: Rig, status: str) -> bool:
     return [r.status for r in rig.rows()] == [status]
@@ -707,6 +719,19 @@ def test_how_long_the_sender_waits() -> None:
     delays = [retry_delay(n) for n in range(MAX_ATTEMPTS)]
     assert delays[:9] == [5, 10, 20, 40, 80, 160, 320, 640, 900]
     assert set(delays[8:]) == {900} and retry_delay(10_000) == 900
+
+
+async def test_an_outage_finds_at_most_one_batch_of_rows_in_hand(rig: Rig) -> None:
+    """Rows are claimed a hundred at a time: what a crash or an outage can leave 'sending'."""
+    sender = Sender(rig.bot, rig.storage, timezone=TIMEZONE, clock=rig.clock, in_flight=1)
+    for chat in range(1000, 1150):
+        await rig.subscriber(chat)
+    await rig.publish(rig.draft("Переговоры в Астане"))
+    with storage_failing(rig.db, "message_ids"):
+        with pytest.raises(StorageDown):
+            await drained(sender)
+        assert await rig.storage.outbox_counts() == {"sending": 100, "pending": 50}
+        assert len(rig.api.sent) == 1
 
 
 # --- admin alerts: the same Bot, one message per admin --------------------------------------
