@@ -387,8 +387,8 @@ class Storage:
         return cursor.rowcount
 
     async def item_count(self, feed_id: int) -> int:
-        row = await self._one("SELECT count(*) FROM items WHERE feed_id = ?", (feed_id,))
-        return int(row[0]) if row else 0
+        ((count,),) = await self._all("SELECT count(*) FROM items WHERE feed_id = ?", (feed_id,))
+        return int(count)
 
     async def item_fingerprints(self, feed_id: int, keys: Sequence[str]) -> dict[str, str]:
         """The fingerprints of those of these keys the feed has: only the rest need reading."""

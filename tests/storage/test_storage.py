@@ -612,3 +612,14 @@ async def test_a_failure_of_a_feed_removed_meanwhile_is_recorded_nowhere(store: 
     assert (
         await store.record_feed_failure(feed.id, error="HTTP 500", now=NOW, next_check_at=NOW) == 0
     )
+
+
+async def test_closing_closes_every_connection(tmp_path: Path) -> None:
+    """The writer and the reader: the last connection to a WAL database removes its -wal."""
+    path = tmp_path / "closing.db"
+    storage = await open_storage(path)
+    await storage.upsert_chat(1, type="private", language="ru", now=NOW)
+    assert await storage.chat(1) is not None  # the reader has been used too
+    assert Path(f"{path}-wal").exists()
+    await storage.close()
+    assert not Path(f"{path}-wal").exists()
