@@ -9,6 +9,7 @@ went first.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -183,6 +184,24 @@ async def test_windows_of_quiet_chats_are_forgotten_and_busy_ones_kept() -> None
     assert time.now >= before + 0.2
 
 
+async def test_idle_windows_are_swept_when_the_table_has_doubled_not_at_every_chat() -> None:
+    """Sweeping is a pass over every window: done each time the table doubles, its cost per
+    new chat stays constant."""
+    time = FakeTime()
+    pacer = Pacer(LIMITS, clock=time.clock, sleep=time.sleep, kept_windows=2)
+    for chat in (1, 2, 3):  # at 3 the table is full: a sweep finds 1 and 2 busy
+        await pacer.slot(chat)
+    time.now += 1.0  # every window idle now
+    await pacer.slot(4)  # 3 of 4 allowed before the next sweep: no sweep yet
+    assert pacer.tracked_chats == 4
+    await pacer.slot(5)  # the next sweep forgets the three idle windows, keeps 4's
+    assert pacer.tracked_chats == 2
+
+
+def test_limits_are_a_value() -> None:
+    assert dataclasses.is_dataclass(Limits) and Limits.__dataclass_params__.frozen  # type: ignore[attr-defined]
+
+
 async def test_a_request_waiting_for_a_slot_is_cancelled_at_shutdown() -> None:
     time = FakeTime()
     one = Limits(per_second=1, chat_interval=0, group_count=1, group_window=0)
@@ -249,9 +268,20 @@ async def test_a_429_holds_its_chat_and_several_hold_everyone() -> None:
     assert await starts(pacer, clock, [3]) == [0.0]  # two chats held: the others go on
     assert await starts(pacer, clock, [1]) == [5.01]  # 5 s + slack after the 429
     pacer.hold(4, 5)
+    clock.now += 0.5
     pacer.hold(5, 5)
+    clock.now += 0.5
     pacer.hold(6, 5)  # a third chat within a second: Telegram's overall limit
     assert await starts(pacer, clock, [8]) == [5.01]
+
+
+async def test_429s_spread_over_more_than_a_second_hold_only_their_chats() -> None:
+    clock = FakeTime()
+    pacer = Pacer(TEN, clock=clock.clock, sleep=clock.sleep)
+    for chat in (1, 2, 3):
+        pacer.hold(chat, 5)
+        clock.now += 0.6
+    assert await starts(pacer, clock, [4]) == [0.0]
 
 
 async def test_a_cancelled_request_gives_its_turn_to_the_next() -> None:
