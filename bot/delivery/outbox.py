@@ -99,7 +99,7 @@ class Sender:
         self._batch: deque[OutboxEntry] = deque()
         # Storage writes that failed, replayed in order before anything is sent again.
         self._unwritten: deque[StorageWrite] = deque()
-        # Chats that answered 403 during the current batch: their rows are failed already.
+        # Chats paused (403, gone) or moved (supergroup) during the batch: their rows are done.
         self._blocked: set[int] = set()
 
     def wake(self) -> None:
