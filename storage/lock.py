@@ -26,15 +26,16 @@ class DatabaseLock:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            pid = os.read(fd, 32).decode(errors="replace").strip()
             os.close(fd)
+            pid = self.path.read_text(errors="replace").strip()
             holder = f"process {pid}" if pid else "another process"
             raise DatabaseInUse(
                 f"the database is in use by {holder} (lock {self.path}); "
                 "stop that bot first, or give this one its own database"
             ) from None
-        os.ftruncate(fd, 0)
-        os.write(fd, str(os.getpid()).encode())
+        mine = str(os.getpid()).encode()
+        os.write(fd, mine)
+        os.ftruncate(fd, len(mine))  # whatever an earlier holder wrote beyond it goes
         self._fd = fd
 
     def release(self) -> None:
