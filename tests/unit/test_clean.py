@@ -436,3 +436,14 @@ def test_tails_stacked_four_deep_all_go() -> None:
 def test_a_link_spread_past_what_is_read_is_refused_not_cut_short() -> None:
     assert clean_url("https://news.example/a" + " " * 4096 + "/b") is None
     assert clean_url("https://news.example/a" + " " * 4000 + "/b") == "https://news.example/a/b"
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("AT&amp;(Photo: Reuters)#38;T", "AT&T"),
+        ("Tom &amp;(Фото: Reuters)amp; Jerry", "Tom & Jerry"),
+    ],
+)
+def test_an_entity_that_a_removed_credit_brings_together_is_read_too(raw: str, clean: str) -> None:
+    assert clean_text(raw) == clean
