@@ -383,7 +383,7 @@ def _newest(sources: Sequence[_Source], limit: int) -> list[_Source]:
         range(len(sources)),
         key=lambda i: -(sources[i].published_at or float("-inf")),
     )
-    return [sources[i] for i in sorted(ranked[: max(limit, 0)])]
+    return [sources[i] for i in sorted(ranked[:limit])]
 
 
 # --- clean values and keys -----------------------------------------------------------------

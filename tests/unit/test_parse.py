@@ -678,3 +678,18 @@ def test_entries_keep_their_fields() -> None:
         "text",
     )
     assert entry.fingerprint == ""
+
+
+def test_normalise_url_drops_a_port_that_is_no_port() -> None:
+    assert normalise_url("http://e.example:99999/a") == "http://e.example/a"
+
+
+@pytest.mark.parametrize(
+    ("reference", "kept"),
+    [(b"&#xD7FF;", True), (b"&#xD800;", False), (b"&#xDFFF;", False), (b"&#xE000;", True)],
+)
+def test_only_surrogate_references_are_replaced(reference: bytes, kept: bool) -> None:
+    body = b"<rss><channel><title>T</title><item><title>A" + reference + b"</title>"
+    body += b"<link>https://e.example/1</link></item></channel></rss>"
+    (entry,) = parse_feed(body).entries
+    assert entry.title.endswith("\ufffd") is not kept
