@@ -89,15 +89,11 @@ def run_bot(path: str) -> int:
     from bot.app import run
 
     try:
-        lock = DatabaseLock(config.database)
-        lock.acquire()
+        with DatabaseLock(config.database):
+            run(config)
     except DatabaseInUse as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    try:
-        run(config)
-    finally:
-        lock.release()
     return 0
 
 
