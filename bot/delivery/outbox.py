@@ -143,8 +143,9 @@ class Sender:
         self._wake.clear()
 
     async def _hand_back_batch(self) -> None:
-        """Stopping: claimed rows not sent yet are pending again (the next start would do it)."""
-        if self._batch and not self._unwritten:
+        """Stopping: claimed rows not sent yet are pending again (the next start would do it,
+        so a failure here, storage being down, costs nothing but the log line)."""
+        if self._batch:
             try:
                 await self._storage.release_claims()
             except Exception:
