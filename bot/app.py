@@ -11,7 +11,7 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
-from telegram import Update
+from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import (
     Application,
@@ -63,7 +63,15 @@ def build_application(
         ApplicationBuilder()
         .token(config.token)
         .context_types(ContextTypes(context=NewsContext, bot_data=BotData))
-        .defaults(Defaults(parse_mode=ParseMode.HTML))
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                # One choice for every card, pushed or requested (the sender uses this Bot).
+                link_preview_options=LinkPreviewOptions(
+                    is_disabled=not config.delivery.link_previews
+                ),
+            )
+        )
         .rate_limiter(Pacer(limits(config)))  # every sending call: Telegram's limits, replies first
     )
     if config.api_base_url:

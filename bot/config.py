@@ -68,6 +68,9 @@ class DeliveryConfig:
     messages_per_second: float = 30.0
     chat_interval: float = 1.0
     group_per_minute: int = 20
+    # Telegram's preview of the card's link, for pushed and requested cards alike: off by
+    # default, the card already says what the article says.
+    link_previews: bool = False
 
 
 @dataclass(frozen=True)
@@ -229,8 +232,13 @@ def _parse_delivery(raw: Any, problems: list[str]) -> DeliveryConfig:
     if not isinstance(raw, dict):
         problems.append("[delivery] must be a table")
         return DeliveryConfig()
-    _unknown("[delivery]", raw, set(_DELIVERY_RANGES), problems)
+    _unknown("[delivery]", raw, {"link_previews", *_DELIVERY_RANGES}, problems)
     values: dict[str, Any] = {}
+    if "link_previews" in raw:
+        if isinstance(raw["link_previews"], bool):
+            values["link_previews"] = raw["link_previews"]
+        else:
+            problems.append("[delivery] link_previews: true or false")
     for key, (low, high, whole) in _DELIVERY_RANGES.items():
         if key in raw:
             value = raw[key]

@@ -28,9 +28,8 @@ async def reply(update: Update, text: str) -> Message | None:
     message = update.effective_message
     if message is None:
         return None
-    return await message.reply_text(
-        text, parse_mode=ParseMode.HTML, do_quote=False, disable_web_page_preview=True
-    )
+    # Link previews follow the Application's defaults: cards asked for look like cards pushed.
+    return await message.reply_text(text, parse_mode=ParseMode.HTML, do_quote=False)
 
 
 async def reply_all(update: Update, texts: Sequence[str]) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
-from telegram import Bot
+from telegram import Bot, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
@@ -14,6 +14,7 @@ from bot.i18n import t
 from storage import Feed
 
 log = logging.getLogger(__name__)
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)  # an alert's link is the feed's, not news
 
 
 class AdminAlerts:
@@ -36,7 +37,7 @@ class AdminAlerts:
         for admin in self._admins:
             try:
                 await self._bot.send_message(
-                    admin, text, parse_mode=ParseMode.HTML, disable_web_page_preview=True
+                    admin, text, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW
                 )
             except TelegramError as exc:
                 log.warning("alert to admin %s about feed %s failed: %s", admin, feed.id, exc)

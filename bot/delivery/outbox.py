@@ -18,6 +18,7 @@ from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import Any
 
+from telegram import Message
 from telegram.constants import ParseMode
 from telegram.error import (
     BadRequest,
@@ -29,7 +30,14 @@ from telegram.error import (
 from telegram.ext import ExtBot
 
 from bot.delivery.pacing import BROADCAST, retry_seconds
-from bot.delivery.render import item_card, more_items_message, render_html
+from bot.delivery.render import (
+    MESSAGE_LIMIT,
+    item_card,
+    more_items_message,
+    plain_text,
+    render_html,
+    split_plain,
+)
 from storage import OutboxEntry, Storage
 
 log = logging.getLogger(__name__)
@@ -45,6 +53,7 @@ BATCH = 100  # rows claimed at once
 # Telegram, about ten are needed to keep the pace; more only wait in the pacer.
 IN_FLIGHT = 16
 STORAGE_BACKOFF_CAP = 60.0
+SMALLEST_PIECE = 512  # refused as too long even at this size: the part fails as a bad request
 # Telegram's answers that mean the chat cannot be written to at all (the chat is paused).
 CHAT_GONE = (
     "chat not found",
@@ -212,13 +221,7 @@ class Sender:
             return False
         for text in messages[entry.parts_sent :]:
             try:
-                sent = await self._bot.send_message(
-                    entry.chat_id,
-                    text,
-                    parse_mode=ParseMode.HTML,
-                    message_thread_id=entry.thread_id or None,
-                    rate_limit_args=BROADCAST if self._bot.rate_limiter else None,
-                )
+                sent = await self._send_part(entry, text)
             except TelegramError as exc:
                 await self._write(self._outcome_of_failure(entry, exc))
                 return False
@@ -232,6 +235,45 @@ class Sender:
             await self._write(record, unfinished=entry.id)
         await self._write(partial(storage.mark_sent, entry.id, now=self._clock()))
         return True
+
+    async def _send_part(self, entry: OutboxEntry, text: str) -> Message:
+        """One part of a card. Telegram refusing its HTML or its length gets the same words
+        as plain text, in pieces if need be: the reader loses the bold, not the news. (Pieces
+        of one part are recorded together: a failure among them resends the part whole.)"""
+        try:
+            return await self._send(entry, text, ParseMode.HTML)
+        except BadRequest as exc:
+            reason = exc.message.lower()
+            if "can't parse entities" not in reason and "too long" not in reason:
+                raise
+            log.warning(
+                "chat %s refused a part of item %s (%s): sent as plain text",
+                entry.chat_id,
+                entry.item.id,
+                exc,
+            )
+        return await self._send_plain(entry, plain_text(text), MESSAGE_LIMIT)
+
+    async def _send_plain(self, entry: OutboxEntry, text: str, limit: int) -> Message:
+        """Plain text in pieces of `limit`; a piece still too long for Telegram is halved."""
+        sent: list[Message] = []
+        for piece in split_plain(text, limit):
+            try:
+                sent.append(await self._send(entry, piece, None))
+            except BadRequest as exc:
+                if "too long" not in exc.message.lower() or limit <= SMALLEST_PIECE:
+                    raise
+                sent.append(await self._send_plain(entry, piece, limit // 2))
+        return sent[0]
+
+    async def _send(self, entry: OutboxEntry, text: str, parse_mode: str | None) -> Message:
+        return await self._bot.send_message(
+            entry.chat_id,
+            text,
+            parse_mode=parse_mode,
+            message_thread_id=entry.thread_id or None,
+            rate_limit_args=BROADCAST if self._bot.rate_limiter else None,
+        )
 
     def _messages(self, entry: OutboxEntry) -> list[str]:
         if entry.more:

@@ -1,6 +1,7 @@
-"""Items as cards: Telegram HTML messages (split under 4096 characters) or plain text.
+"""Items as cards: Telegram HTML messages (split under Telegram's limit) or plain text.
 
-Every string that came from a feed is escaped; only our own tags reach Telegram.
+Every string that came from a feed is escaped; only our own tags reach Telegram. Lengths are
+measured as Telegram measures them: UTF-16 code units of the text once the tags are parsed.
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ MESSAGE_LIMIT = 4096
 SUMMARY_LIMIT = 600
 TITLE_LIMIT = 300
 DOCUMENT_LIMIT = 1000
+# Up to this many documents are listed as they are; a longer list goes into an expandable
+# quote, so a summit card stays short on a phone until the reader opens the list.
+PLAIN_DOCUMENTS = 3
 
 
 @dataclass(frozen=True)
@@ -71,7 +75,7 @@ def make_card(item: Readable, source: str, *, fallback_date: float | None = None
         source=source,
         published_at=item.published_at if item.published_at is not None else fallback_date,
         url=item.url,
-        summary=item.summary or item.text,
+        summary=without_title(item.summary or item.text, item.title),
         documents=tuple(str(d.get("title", "")) for d in item.documents if d.get("title")),
         participants=tuple(str(p) for p in entities.get("participants", [])),
         place=entities.get("place") or None,
@@ -79,6 +83,20 @@ def make_card(item: Readable, source: str, *, fallback_date: float | None = None
 
 
 _SENTENCE_END = re.compile(r"[.!?…»\"')](?=\s)")
+_FIRST_SENTENCE = re.compile(r"\S.*?(?:[.!?…]+[»\"')]*(?=\s)|$)", re.DOTALL)
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.casefold())
+
+
+def without_title(summary: str, title: str) -> str:
+    """The summary without a first sentence that only repeats the title (many feeds open the
+    article with its headline): the card shows the title once."""
+    first = _FIRST_SENTENCE.match(summary.lstrip())
+    if first is None or not _words(title) or _words(first.group()) != _words(title):
+        return summary
+    return summary.lstrip()[first.end() :].strip()
 
 
 def cut_text(text: str, limit: int) -> str:
@@ -130,10 +148,7 @@ def render_html(
     if card.documents:
         header = t(lang, "documents_signed", count=len(card.documents))
         blocks.append(Block(f"<b>{escape_html(header)}</b>"))
-        blocks.extend(
-            Block(f"{n}. {escape_html(cut_text(doc, DOCUMENT_LIMIT))}", tight=True)
-            for n, doc in enumerate(card.documents, 1)
-        )
+        blocks.extend(_document_blocks(card.documents))
     if card.other_sources:
         sources = ", ".join(cut_text(s, 60) for s in card.other_sources[:5])
         blocks.append(Block(f"<i>{escape_html(t(lang, 'also_in', sources=sources))}</i>"))
@@ -145,6 +160,26 @@ def render_html(
     return pack_messages(blocks)
 
 
+def _document_blocks(documents: tuple[str, ...]) -> list[Block]:
+    """Numbered lines; past PLAIN_DOCUMENTS, in expandable quotes of at most half a message
+    each (a quote is one block, so one that would not fit is never cut inside its tag)."""
+    lines = [
+        f"{n}. {escape_html(cut_text(doc, DOCUMENT_LIMIT))}" for n, doc in enumerate(documents, 1)
+    ]
+    if len(lines) <= PLAIN_DOCUMENTS:
+        return [Block(line, tight=True) for line in lines]
+    groups: list[list[str]] = [[]]
+    for line in lines:
+        group = groups[-1]
+        if group and telegram_length("\n".join([*group, line])) > MESSAGE_LIMIT // 2:
+            groups.append(group := [])
+        group.append(line)
+    return [
+        Block("<blockquote expandable>" + "\n".join(group) + "</blockquote>", tight=True)
+        for group in groups
+    ]
+
+
 @dataclass(frozen=True)
 class Block:
     """A self-contained piece of HTML; `tight` ones follow the previous line directly."""
@@ -153,19 +188,66 @@ class Block:
     tight: bool = False
 
 
+_TAG = re.compile(r"<[^>]*>")
+
+
+def plain_text(html_text: str) -> str:
+    """What Telegram shows of our HTML: the text without tags, entities decoded."""
+    return html.unescape(_TAG.sub("", html_text))
+
+
+def telegram_length(text: str, *, parsed_html: bool = True) -> int:
+    """A message's length as Telegram counts it against MESSAGE_LIMIT: UTF-16 code units
+    of the text after entity parsing (an emoji or a rare CJK character counts twice)."""
+    shown = plain_text(text) if parsed_html else text
+    return len(shown.encode("utf-16-le")) // 2
+
+
 def pack_messages(blocks: list[Block], limit: int = MESSAGE_LIMIT) -> list[str]:
     """Join blocks into as few messages as fit, never splitting a block (so never a tag)."""
     messages: list[str] = []
-    current = ""
+    current, length = "", 0
     for block in blocks:
         separator = ("\n" if block.tight else "\n\n") if current else ""
-        if current and len(current) + len(separator) + len(block.html) > limit:
+        size = telegram_length(block.html)
+        if current and length + len(separator) + size > limit:
             messages.append(current)
-            current, separator = "", ""
+            current, length, separator = "", 0, ""
         current += separator + block.html
+        length += len(separator) + size
     if current:
         messages.append(current)
     return messages
+
+
+def split_plain(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
+    """Plain text in pieces of at most `limit` UTF-16 units, cut at line ends where it can,
+    else at spaces, else anywhere: the last resort for a part Telegram found too long."""
+    pieces: list[str] = []
+    rest = text.strip()
+    while rest:
+        if telegram_length(rest, parsed_html=False) <= limit:
+            pieces.append(rest)
+            break
+        head = _utf16_prefix(rest, limit)
+        cut = head.rfind("\n")
+        if cut < len(head) // 2:
+            cut = head.rfind(" ")
+        if cut < len(head) // 2:
+            cut = len(head)
+        pieces.append(rest[:cut].rstrip())
+        rest = rest[cut:].strip()
+    return pieces
+
+
+def _utf16_prefix(text: str, limit: int) -> str:
+    """The longest prefix of `text` within `limit` UTF-16 units, never half a character."""
+    units = 0
+    for index, char in enumerate(text):
+        units += 2 if ord(char) > 0xFFFF else 1
+        if units > limit:
+            return text[:index]
+    return text
 
 
 def render_text(card: Card, lang: str, timezone: str) -> str:

@@ -32,11 +32,12 @@ from bot.delivery.outbox import (
     retry_delay,
     storage_backoff,
 )
-from bot.delivery.render import item_card, render_html
+from bot.delivery.render import item_card, plain_text, render_html
 from bot.i18n import t
 from storage import FeedCheck, ItemDraft, Storage, open_storage
 from tests.support.fake_bot_api import FakeBotApi
 from tests.support.harness import USER, Clock, SenderDied, eventually, running_bot_against
+from tests.support.telegram_html import shown_length
 
 TIMEZONE = "Europe/Moscow"
 FEED_TITLE = "Вечерний Казахстан"
@@ -58,7 +59,7 @@ def error(status: int, description: str, **parameters: Any) -> tuple[int, dict[s
 
 SERVER_ERROR = error(500, "Internal Server Error: try again later")
 BAD_GATEWAY = error(502, "Bad Gateway")
-BAD_REQUEST = error(400, "Bad Request: can't parse entities")
+BAD_REQUEST = error(400, "Bad Request: TOPIC_CLOSED")
 BLOCKED = error(403, "Forbidden: bot was blocked by the user")
 
 
@@ -315,7 +316,7 @@ async def test_a_bad_request_fails_the_row_at_once(rig: Rig) -> None:
     assert await drained(rig.sender) == 0
     row = rig.row(ALICE)
     assert (row.status, row.attempts) == ("failed", 1)
-    assert row.last_error is not None and "can't parse entities" in row.last_error.lower()
+    assert row.last_error is not None and "topic_closed" in row.last_error.lower()
     rig.clock.advance(24 * 3600)  # no retry, however long we wait
     assert await drained(rig.sender) == 0
     assert rig.api.tried(ALICE) == 1 and rig.texts(ALICE) == []
@@ -460,6 +461,53 @@ async def test_a_split_card_whose_second_part_fails_sends_only_the_rest_on_retry
     assert await drained(rig.sender) == 1
     assert rig.texts(ALICE) == parts  # part 1 once, then the rest
     assert (rig.row(ALICE).status, rig.row(ALICE).message_id) == ("sent", first)
+
+
+async def test_html_telegram_cannot_parse_is_sent_again_as_plain_text(rig: Rig) -> None:
+    await rig.subscriber(ALICE)
+    parts = await long_card(rig)
+    refusal = error(400, "Bad Request: can't parse entities: unsupported start tag at 0")
+    rig.api.script[ALICE] = [OK, refusal]  # part 2 refused
+
+    assert await drained(rig.sender) == 1
+    sent = rig.api.messages_to(ALICE)
+    assert [m.text for m in sent] == [parts[0], plain_text(parts[1]).strip(), *parts[2:]]
+    assert [m.params.get("parse_mode") for m in sent][:2] == ["HTML", None]
+    assert (rig.row(ALICE).status, rig.row(ALICE).attempts) == ("sent", 1)
+
+
+@pytest.mark.parametrize("limit", [4096, 1500])
+async def test_a_part_telegram_finds_too_long_goes_as_plain_text_in_smaller_pieces(
+    rig: Rig, limit: int
+) -> None:
+    """Telegram counting a part longer than we did: the words go as plain text, halved
+    until Telegram takes them; nothing is lost and the row is sent."""
+    await rig.subscriber(ALICE)
+    parts = await long_card(rig)
+    rig.api.message_limit = limit
+    if limit == 4096:
+        rig.api.script[ALICE] = [error(400, "Bad Request: message is too long")]
+
+    assert await drained(rig.sender) == 1
+    sent = rig.api.messages_to(ALICE)
+    if limit == 4096:
+        assert [m.text for m in sent] == [plain_text(parts[0]).strip(), *parts[1:]]
+    else:
+        assert len(sent) > len(parts)
+        assert all(shown_length(m.text) <= limit for m in sent)
+    words = [w for m in sent for w in plain_text(m.text).split()]
+    assert words == [w for p in parts for w in plain_text(p).split()]
+    assert rig.row(ALICE).status == "sent"
+
+
+async def test_a_part_too_long_even_in_small_pieces_fails_the_row(rig: Rig) -> None:
+    await rig.subscriber(ALICE)
+    await long_card(rig)
+    rig.api.message_limit = 100
+
+    assert await drained(rig.sender) == 0
+    assert (rig.row(ALICE).status, rig.texts(ALICE)) == ("failed", [])
+    assert "too long" in (rig.row(ALICE).last_error or "")
 
 
 async def test_a_row_that_cannot_be_rendered_does_not_stop_the_drain(rig: Rig) -> None:

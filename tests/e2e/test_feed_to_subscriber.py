@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
+from pathlib import Path
+
 from tests.e2e.conftest import ADMIN, USER
+from tests.support.fake_bot_api import FakeBotApi
 from tests.support.feeds import FeedItem, rss
-from tests.support.harness import RunningBot, eventually
+from tests.support.harness import RunningBot, e2e_config, eventually, running_bot_against
 
 OLD_ITEMS = [
     FeedItem("old-1", "Старая новость о Казахстане", "Казахстан и соседи обсудили транзит."),
@@ -54,6 +59,28 @@ async def test_new_item_reaches_subscriber_once(running_bot: RunningBot) -> None
 
     (latest, *_) = await bot.say("/latest central-asia", user=USER)
     assert "Президенты обсудили торговлю" in latest.text
+    # No link preview by default, the same for the card pushed and the card asked for.
+    for message in (card, latest):
+        assert json.loads(message.params["link_preview_options"]) == {"is_disabled": True}
+
+
+async def test_link_previews_switched_on_show_under_pushed_and_requested_cards(
+    tmp_path: Path,
+) -> None:
+    delivery = dataclasses.replace(e2e_config(FakeBotApi(), tmp_path).delivery, link_previews=True)
+    async with running_bot_against(FakeBotApi(), tmp_path, delivery=delivery) as bot:
+        bot.feeds.put("/news.xml", rss("Лента новостей", OLD_ITEMS))
+        await bot.say(f"/addfeed {bot.feeds.url('/news.xml')} central-asia", user=ADMIN, replies=2)
+        await bot.say("/subscribe central-asia", user=USER)
+        bot.feeds.put("/news.xml", rss("Лента новостей", [NEW_ITEM, *OLD_ITEMS]))
+        bot.clock.advance(601)
+        await bot.poll()
+        await bot.wait_for(lambda: any("Президенты" in m.text for m in bot.api.messages_to(USER)))
+        (latest, *_) = await bot.say("/latest central-asia", user=USER)
+        cards = [m for m in bot.api.messages_to(USER) if "Президенты" in m.text]
+        assert len(cards) == 2 and cards[-1] is latest
+        for message in cards:
+            assert json.loads(message.params["link_preview_options"]) == {"is_disabled": False}
 
 
 async def test_non_admin_cannot_add_feeds(running_bot: RunningBot) -> None:

@@ -50,7 +50,12 @@ async def test_summit_card_for_the_reference_article(running_bot: RunningBot) ->
         card.find(f"{n}. {html.escape(title, quote=False)}") for n, title in enumerate(documents, 1)
     ]
     assert -1 not in positions and positions == sorted(positions)
+    # Nine documents: one expandable quote, the card short on a phone until it is opened.
+    quote_start, quote_end = card.find("<blockquote expandable>1. "), card.find("</blockquote>")
+    assert quote_start < positions[0] < positions[-1] < quote_end
     assert 'href="https://news.example/kz-tj"' in card
+    # The title is shown once, not again as the summary's first sentence.
+    assert card.count(html.escape(item.title, quote=False)) == 1
 
 
 async def test_documents_command_lists_the_newest_documents(running_bot: RunningBot) -> None:

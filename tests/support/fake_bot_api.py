@@ -21,6 +21,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl
 
+from tests.support.telegram_html import shown_length, telegram_html_problems
+
 BOT_USER = {
     "id": 4242,
     "is_bot": True,
@@ -44,6 +46,23 @@ class SentMessage:
         """The forum topic it was sent to (form fields arrive as strings), None for none."""
         value = self.params.get("message_thread_id")
         return int(value) if value not in (None, "") else None
+
+
+def _refusal(params: dict[str, Any], limit: int) -> str | None:
+    """Telegram's 400 for text it cannot take: bad HTML, or too long once parsed."""
+    text = str(params.get("text", ""))
+    if params.get("parse_mode") == "HTML":
+        broken = [p for p in telegram_html_problems(text) if "over 4096" not in p]
+        if broken:
+            return f"Bad Request: can't parse entities: {broken[0]}"
+        length = shown_length(text)
+    else:
+        length = len(text.encode("utf-16-le")) // 2
+    if length > limit:
+        return "Bad Request: message is too long"
+    if not text.strip():
+        return "Bad Request: message text is empty"
+    return None
 
 
 class _Server(ThreadingHTTPServer):
@@ -77,6 +96,7 @@ class FakeBotApi:
     # (chat id, user id) -> status getChatMember answers ("creator", "administrator", ...);
     # anyone else is an ordinary "member".
     members: dict[tuple[int, int], str] = field(default_factory=dict)
+    message_limit: int = 4096  # text longer than this once parsed: 400 "message is too long"
 
     def __post_init__(self) -> None:
         self._updates: list[dict[str, Any]] = []
@@ -282,6 +302,9 @@ class FakeBotApi:
                     "description": f"Too Many Requests: retry after {retry}",
                     "parameters": {"retry_after": retry},
                 }
+            refused = _refusal(params, self.message_limit)
+            if refused is not None:
+                return 400, {"ok": False, "error_code": 400, "description": refused}
             message_id = next(self._message_ids)
             self.sent.append(SentMessage(chat_id, str(params.get("text", "")), params, message_id))
             chat_type = self._chat_types.get(chat_id, "private")

@@ -9,6 +9,7 @@ timing out while the cards it should have sent never come.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -219,14 +220,20 @@ def e2e_config(api: FakeBotApi, tmp_path: Path) -> Config:
 
 
 @asynccontextmanager
-async def running_bot_against(api: FakeBotApi, tmp_path: Path) -> AsyncIterator[RunningBot]:
-    """The real Application against `api` (started here) and a feed server, both local."""
+async def running_bot_against(
+    api: FakeBotApi, tmp_path: Path, *, delivery: DeliveryConfig | None = None
+) -> AsyncIterator[RunningBot]:
+    """The real Application against `api` (started here) and a feed server, both local;
+    `delivery` replaces the e2e configuration's [delivery]."""
     api.start()
     feeds = FeedServer().start()
     storage = await open_storage(tmp_path / "newsbot.db")
     clock = Clock()
+    config = e2e_config(api, tmp_path)
+    if delivery is not None:
+        config = dataclasses.replace(config, delivery=delivery)
     # The poll job's own timer is set far out: tests run it explicitly with `poll()`.
-    app = build_application(e2e_config(api, tmp_path), storage=storage, clock=clock, poll_tick=3600)
+    app = build_application(config, storage=storage, clock=clock, poll_tick=3600)
     bot = RunningBot(app, api, feeds, storage, clock)
     try:
         await bot.start()

@@ -50,6 +50,24 @@ def telegram_html_problems(text: str) -> list[str]:
     problems = checker.problems + [f"unclosed <{t}>" for t in checker.stack]
     if _BARE_AMPERSAND.search(text):
         problems.append("bare '&' (must be &amp;)")
-    if len(text) > 4096:
-        problems.append(f"{len(text)} characters, over 4096")
+    if not problems and (length := shown_length(text)) > 4096:
+        problems.append(f"{length} UTF-16 units once parsed, over 4096")
     return problems
+
+
+def shown_length(text: str) -> int:
+    """Telegram's count, written apart from the bot's own: the text the parser keeps, in
+    UTF-16 code units."""
+    shown = _Text()
+    shown.feed(text)
+    shown.close()
+    return len("".join(shown.parts).encode("utf-16-le")) // 2
+
+
+class _Text(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)

@@ -217,26 +217,30 @@ def test_booleans_are_not_integers_in_polling(tmp_path: Path) -> None:
 
 
 def test_delivery_section_sets_the_pacers_limits(tmp_path: Path) -> None:
-    assert load_config(write(tmp_path, ""), environ={}).delivery == DeliveryConfig(30, 1.0, 20)
+    assert load_config(write(tmp_path, ""), environ={}).delivery == DeliveryConfig(
+        30, 1.0, 20, link_previews=False
+    )
     path = write(
         tmp_path,
-        "[delivery]\nmessages_per_second = 25.5\nchat_interval = 0\ngroup_per_minute = 60\n",
+        "[delivery]\nmessages_per_second = 25.5\nchat_interval = 0\ngroup_per_minute = 60\n"
+        "link_previews = true\n",
     )
     config = load_config(path, environ={})
-    assert config.delivery == DeliveryConfig(25.5, 0, 60)
+    assert config.delivery == DeliveryConfig(25.5, 0, 60, link_previews=True)
     assert limits(config) == Limits(
         per_second=25.5, chat_interval=0.0, group_count=60, group_window=60.0
     )
     bad = write(
         tmp_path,
         "[delivery]\nmessages_per_second = 0.5\nchat_interval = 61\ngroup_per_minute = 1.5\n"
-        "burst = 3\n",
+        "burst = 3\nlink_previews = 1\n",
     )
     with pytest.raises(ConfigError) as raised:
         load_config(bad, environ={})
     assert raised.value.problems == [
         "[delivery]: unknown key 'burst'"
-        " (allowed: chat_interval, group_per_minute, messages_per_second)",
+        " (allowed: chat_interval, group_per_minute, link_previews, messages_per_second)",
+        "[delivery] link_previews: true or false",
         "[delivery] messages_per_second: a number from 1 to 1000",
         "[delivery] chat_interval: a number from 0 to 60",
         "[delivery] group_per_minute: an integer from 1 to 60",

@@ -13,11 +13,15 @@ from bot.delivery.render import (
     make_card,
     more_items_message,
     pack_messages,
+    plain_text,
     render_html,
     render_text,
+    split_plain,
+    telegram_length,
+    without_title,
 )
 from storage import Item, ItemDraft
-from tests.support.telegram_html import telegram_html_problems
+from tests.support.telegram_html import shown_length, telegram_html_problems
 
 HOSTILE = [
     "<script>alert(1)</script>",
@@ -213,3 +217,122 @@ def test_long_feed_names_are_cut_in_also_in_and_and_n_more() -> None:
 def test_a_card_is_a_value() -> None:
     """Cards are built once and rendered per language: nothing may change one meanwhile."""
     assert dataclasses.is_dataclass(Card) and Card.__dataclass_params__.frozen  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("text", "length"),
+    [
+        ("<b>Tom</b> &amp; <i>Jerry</i>", 11),
+        ('<a href="https://e.x/a?b=1&amp;c=2">link</a>', 4),
+        ("😀 ok", 5),  # outside the BMP: two UTF-16 units
+        ("<blockquote expandable>1. a\n2. b</blockquote>", 9),
+        ("&lt;b&gt;", 3),
+    ],
+)
+def test_length_is_counted_as_telegram_counts(text: str, length: int) -> None:
+    assert telegram_length(text) == shown_length(text) == length
+
+
+def test_messages_are_packed_by_what_telegram_counts_not_by_markup() -> None:
+    tagged = Block("<b>" + "a" * 2000 + "</b>")  # 2007 characters, 2000 shown
+    assert len(pack_messages([tagged, Block("b" * 2094)])) == 1
+    assert len(pack_messages([tagged, Block("b" * 2095)])) == 2
+    emoji = Block("😀" * 1000)  # 1000 characters, 2000 units
+    assert len(pack_messages([emoji, Block("c" * 2094)])) == 1
+    assert len(pack_messages([emoji, Block("c" * 2095)])) == 2
+
+
+def test_a_card_of_wide_characters_stays_under_the_limit_in_utf16_units() -> None:
+    documents = tuple("🇰🇿🇹🇯 " * 240 + str(n) for n in range(12))
+    messages = render_html(Card("T", "S", None, None, "", documents=documents), "en", "UTC")
+    assert len(messages) > 1
+    for message in messages:
+        assert telegram_html_problems(message) == []
+
+
+@pytest.mark.parametrize(("count", "quoted"), [(1, False), (3, False), (4, True), (9, True)])
+def test_a_long_document_list_goes_into_an_expandable_quote(count: int, quoted: bool) -> None:
+    documents = tuple(f"Соглашение {n}" for n in range(1, count + 1))
+    (message,) = render_html(Card("T", "S", None, None, "", documents=documents), "ru", "UTC")
+    lines = "\n".join(f"{n}. Соглашение {n}" for n in range(1, count + 1))
+    if quoted:
+        assert f"</b>\n<blockquote expandable>{lines}</blockquote>" in message
+    else:
+        assert "blockquote" not in message and f"</b>\n{lines}" in message
+    assert telegram_html_problems(message) == []
+
+
+def test_a_document_list_too_long_for_one_quote_is_several_whole_quotes() -> None:
+    documents = tuple(f"Соглашение {n} " + "о сотрудничестве " * 50 for n in range(40))
+    messages = render_html(Card("T", "S", None, None, "", documents=documents), "ru", "UTC")
+    joined = "\n".join(messages)
+    assert joined.count("<blockquote expandable>") == joined.count("</blockquote>") > 2
+    for message in messages:
+        assert telegram_html_problems(message) == []
+        for quote in message.split("<blockquote expandable>")[1:]:
+            assert shown_length(quote.split("</blockquote>")[0]) <= 2048
+    assert [n for n in range(40) if f"{n + 1}. Соглашение {n} " in joined] == list(range(40))
+
+
+@pytest.mark.parametrize(
+    ("summary", "title", "expected"),
+    [
+        (
+            "Токаев встретился с Рахмоном. Подписано девять документов.",
+            "Токаев встретился с Рахмоном",
+            "Подписано девять документов.",
+        ),
+        (
+            "  «Токаев встретился с РАХМОНОМ»! Подписано…",
+            "Токаев встретился с Рахмоном",
+            "Подписано…",
+        ),
+        (
+            "Токаев встретился с Рахмоном в Астане. Подписано.",
+            "Токаев встретился с Рахмоном",
+            "Токаев встретился с Рахмоном в Астане. Подписано.",
+        ),
+        (
+            "Подписано. Токаев встретился с Рахмоном.",
+            "Токаев встретился с Рахмоном",
+            "Подписано. Токаев встретился с Рахмоном.",
+        ),
+        ("Talks in Astana", "Talks in Astana", ""),
+        ("Talks in Astana.\nNine documents.", "Talks in Astana", "Nine documents."),
+        ("Anything.", "", "Anything."),
+        ("", "Title", ""),
+    ],
+)
+def test_the_summary_does_not_repeat_the_title(summary: str, title: str, expected: str) -> None:
+    assert without_title(summary, title) == expected
+    draft = ItemDraft(key="k", url=None, title=title, published_at=None, text="", summary=summary)
+    assert make_card(draft, "Feed").summary == expected
+
+
+def test_plain_text_is_what_telegram_would_have_shown() -> None:
+    card = Card("Tom & Jerry <3", "S", None, "https://e.x", "A < B & C.", documents=("x",) * 5)
+    for message in render_html(card, "en", "UTC"):
+        shown = plain_text(message)
+        assert "<" not in shown.replace("<3", "").replace("A < B", "")
+        assert telegram_length(message) == shown_length(message) == len(shown)
+    assert plain_text("<b>Tom &amp; Jerry</b> &lt;3") == "Tom & Jerry <3"
+
+
+def test_plain_text_is_split_at_lines_then_words_never_inside_a_character() -> None:
+    lines = "\n".join(f"Строка {n} " + " ".join(["слово"] * 30) for n in range(100))
+    pieces = split_plain(lines, 1000)
+    assert all(len(p) <= 1000 for p in pieces) and len(pieces) > 1
+    assert " ".join(" ".join(pieces).split()) == " ".join(lines.split())
+    whole_lines = set(lines.split("\n"))
+    assert all(set(p.split("\n")) <= whole_lines for p in pieces)  # cut at line ends
+    one_line = " ".join(f"w{n}" for n in range(600))
+    words = split_plain(one_line, 1000)
+    assert words[0].endswith(" w221") and len(words[0]) == 999  # the space after it is dropped
+    assert all(set(p.split()) <= set(one_line.split()) for p in words)
+    wide = "😀" * 3000
+    wide_pieces = split_plain(wide, 4096)
+    assert [len(p) for p in wide_pieces] == [2048, 952]
+    assert "".join(wide_pieces) == wide
+    assert split_plain("a" * 5000, 4096) == ["a" * 4096, "a" * 904]
+    assert split_plain("  short  ") == ["short"]
+    assert split_plain("") == []
