@@ -16,6 +16,7 @@ from telegram.constants import ParseMode
 from telegram.ext import (
     Application,
     ApplicationBuilder,
+    ChatMemberHandler,
     CommandHandler,
     ContextTypes,
     Defaults,
@@ -34,16 +35,16 @@ from bot.feeds.refresh import EntryReader, FeedService, PollSettings
 from bot.feeds.sync import sync_config
 from bot.jobs import housekeeping, poll_feeds
 from bot.reading import read_and_file, same_story, start_reader_process
-from handlers import admin, news, opml, start, subscriptions
+from handlers import admin, membership, news, opml, start, subscriptions
 from handlers.errors import on_error
 from storage import Storage, open_storage
 
 log = logging.getLogger(__name__)
 
 SENDER_STOP_TIMEOUT = 15.0  # the send in flight: PTB's own timeouts end it well before
-# What Telegram sends the bot: messages only. Edits are left out, so an edited /addfeed or
-# /subscribe never runs twice.
-ALLOWED_UPDATES = [Update.MESSAGE]
+# What Telegram sends the bot: messages, and changes of its own membership of a chat. Edits
+# are left out, so an edited /addfeed or /subscribe never runs twice.
+ALLOWED_UPDATES = [Update.MESSAGE, Update.MY_CHAT_MEMBER]
 POLL_TICK = 1.0  # how often the poll job asks storage which feeds are due (one indexed query)
 
 
@@ -160,6 +161,8 @@ def build_application(
             filters.ChatType.PRIVATE & filters.Document.ALL, opml.import_document, block=False
         )
     )
+    # The bot blocked, removed, or let back in: the chat is paused or resumed at once.
+    app.add_handler(ChatMemberHandler(membership.my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
     # One error handler for everything a handler did not expect.
     app.add_error_handler(on_error)
 

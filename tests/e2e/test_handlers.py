@@ -380,6 +380,69 @@ async def test_a_chat_that_blocked_the_bot_is_active_again_after_start(
     await outbox_is(bot, {"failed": 1, "sent": 1})
 
 
+async def chat_active(bot: RunningBot, chat_id: int, active: bool) -> None:
+    async def check() -> bool:
+        chat = await bot.storage.chat(chat_id)
+        return chat is not None and chat.active == active
+
+    await eventually(check)
+
+
+async def test_a_user_who_blocks_the_bot_is_paused_at_once_and_resumed_on_unblocking(
+    running_bot: RunningBot,
+) -> None:
+    bot = running_bot
+    bot.feeds.put("/news.xml", rss("Лента", OLD_ITEMS))
+    await add_feed(bot, "/news.xml", "central-asia")
+    await ask(bot, "/subscribe central-asia", user=USER)
+
+    bot.api.membership_change(USER, user_id=USER, old="member", new="kicked")
+    await chat_active(bot, USER, False)
+    sends = bot.api.calls.count("sendMessage")
+    await publish(bot, "/news.xml", [new_item(1), *OLD_ITEMS])
+    assert await bot.storage.outbox_counts() == {}  # nothing queued, nothing tried
+    assert bot.api.calls.count("sendMessage") == sends
+
+    bot.api.membership_change(USER, user_id=USER, old="kicked", new="member")
+    await chat_active(bot, USER, True)
+    assert [s.topic.slug for s in await bot.storage.subscriptions(USER)] == ["central-asia"]
+    before = len(bot.api.messages_to(USER))
+    await publish(bot, "/news.xml", [new_item(2), new_item(1), *OLD_ITEMS])
+    (card,) = (await bot.wait_for_messages(USER, before + 1))[before:]
+    assert "новость номер 2" in card.text
+
+
+@pytest.mark.parametrize(
+    ("chat_type", "gone"),
+    [("group", "left"), ("supergroup", "kicked"), ("channel", "left"), ("group", "restricted")],
+)
+async def test_a_group_that_removes_the_bot_is_paused_and_adding_it_back_resumes(
+    running_bot: RunningBot, chat_type: str, gone: str
+) -> None:
+    bot = running_bot
+    group = -100500
+    bot.api.membership_change(group, user_id=USER, old="left", new="member", chat_type=chat_type)
+    await chat_active(bot, group, True)
+    chat = await bot.storage.chat(group)
+    assert chat is not None and chat.type == chat_type
+    bot.api.membership_change(group, user_id=USER, old="member", new=gone, chat_type=chat_type)
+    await chat_active(bot, group, False)
+    # Made an admin while out (or any change that keeps it out): still paused.
+    bot.api.membership_change(group, user_id=USER, old=gone, new=gone, chat_type=chat_type)
+    bot.api.membership_change(
+        group, user_id=USER, old=gone, new="administrator", chat_type=chat_type
+    )
+    await chat_active(bot, group, True)
+    # A change among the living (promoted, demoted) leaves it active.
+    bot.api.membership_change(
+        group, user_id=USER, old="administrator", new="member", chat_type=chat_type
+    )
+    (welcome,) = await ask(bot, "/start", user=USER)  # the updates before it were handled
+    assert welcome.text.startswith(t("ru", "welcome"))
+    chat = await bot.storage.chat(group)
+    assert chat is not None and chat.active
+
+
 # --- 6. the error handler ---------------------------------------------------------------
 
 

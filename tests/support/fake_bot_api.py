@@ -48,6 +48,42 @@ class SentMessage:
         return int(value) if value not in (None, "") else None
 
 
+_ADMIN_RIGHTS = [
+    "can_be_edited",
+    "is_anonymous",
+    "can_manage_chat",
+    "can_delete_messages",
+    "can_manage_video_chats",
+    "can_restrict_members",
+    "can_promote_members",
+    "can_change_info",
+    "can_invite_users",
+    "can_post_stories",
+    "can_edit_stories",
+    "can_delete_stories",
+]
+
+
+def _member(user: dict[str, Any], status: str, *, can_post: bool = False) -> dict[str, Any]:
+    """A ChatMember as the Bot API gives it; an administrator may post (in a channel) or not."""
+    member: dict[str, Any] = {"status": status, "user": user}
+    if status == "creator":
+        member["is_anonymous"] = False
+    if status == "kicked":
+        member["until_date"] = 0
+    if status == "restricted":  # restricted and no longer a member: out, as "left" is
+        rights = "change_info invite_users pin_messages send_messages send_polls"
+        rights += " send_other_messages add_web_page_previews manage_topics send_audios"
+        rights += " send_documents send_photos send_videos send_video_notes send_voice_notes"
+        rights += " edit_tag react_to_messages"
+        member |= {f"can_{right}": False for right in rights.split()}
+        member |= {"is_member": False, "until_date": 0}
+    if status == "administrator":
+        member |= dict.fromkeys(_ADMIN_RIGHTS, False)
+        member["can_post_messages"] = can_post
+    return member
+
+
 def _refusal(params: dict[str, Any], limit: int) -> str | None:
     """Telegram's 400 for text it cannot take: bad HTML, or too long once parsed."""
     text = str(params.get("text", ""))
@@ -200,6 +236,30 @@ class FakeBotApi:
             self._cond.notify_all()
         return update_id
 
+    def membership_change(
+        self, chat_id: int, *, user_id: int, old: str, new: str, chat_type: str = "private"
+    ) -> int:
+        """Queue a my_chat_member update: `user_id` changed the bot's status in the chat from
+        `old` to `new` ("member", "administrator", "left", "kicked"; blocking the bot in a
+        private chat is "kicked")."""
+        chat: dict[str, Any] = {"id": chat_id, "type": chat_type}
+        if chat_type == "private":
+            chat["first_name"] = f"user{user_id}"
+        else:
+            chat["title"] = f"chat {chat_id}"
+        change = {
+            "chat": chat,
+            "from": {"id": user_id, "is_bot": False, "first_name": f"user{user_id}"},
+            "date": int(time.time()),
+            "old_chat_member": _member(BOT_USER, old, can_post=True),
+            "new_chat_member": _member(BOT_USER, new, can_post=True),
+        }
+        with self._cond:
+            update_id = next(self._update_ids)
+            self._updates.append({"update_id": update_id, "my_chat_member": change})
+            self._cond.notify_all()
+        return update_id
+
     def fail_next_send(
         self, chat_id: int, status: int, description: str, *, retry_after: int | None = None
     ) -> None:
@@ -265,21 +325,8 @@ class FakeBotApi:
     def _chat_member(self, params: dict[str, Any]) -> dict[str, Any]:
         user_id = int(params["user_id"])
         status = self.members.get((int(params["chat_id"]), user_id), "member")
-        member: dict[str, Any] = {
-            "status": status,
-            "user": {"id": user_id, "is_bot": False, "first_name": f"user{user_id}"},
-        }
-        if status == "creator":
-            member["is_anonymous"] = False
-        if status == "administrator":
-            rights = (
-                "can_be_edited is_anonymous can_manage_chat can_delete_messages"
-                " can_manage_video_chats can_restrict_members can_promote_members"
-                " can_change_info can_invite_users can_post_stories can_edit_stories"
-                " can_delete_stories"
-            )
-            member |= dict.fromkeys(rights.split(), False)
-        return member
+        user = {"id": user_id, "is_bot": False, "first_name": f"user{user_id}"}
+        return _member(user, status)
 
     def _wanted(self, update: dict[str, Any]) -> bool:
         kinds = self.allowed_updates
