@@ -12,6 +12,7 @@ MESSAGES: dict[str, str] = {
         "/subscribe &lt;topic&gt; — subscribe to a topic\n"
         "/unsubscribe &lt;topic&gt; — unsubscribe\n"
         "/mysubs — my subscriptions\n"
+        "/subscribe @channel &lt;topic&gt; — subscribe a channel you run\n"
         "/latest [topic] — latest news\n"
         "/summit — the latest summit: who, where, outcome, documents\n"
         "/documents [topic] — the latest signed documents\n"
@@ -30,9 +31,26 @@ MESSAGES: dict[str, str] = {
     "topics_header": "<b>Topics</b>",
     "topics_empty": "There are no topics yet.",
     "topic_line": "• <code>{slug}</code> — {name}",
-    "usage_subscribe": "Usage: /subscribe &lt;topic&gt;, e.g. /subscribe {example}",
+    "usage_subscribe": (
+        "Usage: /subscribe &lt;topic&gt;, e.g. /subscribe {example}\n"
+        "For your channel (in a private chat with me): /subscribe @channel &lt;topic&gt;"
+    ),
     "group_admins_only": "In a group, only its administrators change its subscriptions.",
-    "usage_unsubscribe": "Usage: /unsubscribe &lt;topic&gt;",
+    "usage_unsubscribe": "Usage: /unsubscribe &lt;topic&gt; or /unsubscribe @channel &lt;topic&gt;",
+    "usage_mysubs": "Usage: /mysubs or /mysubs @channel",
+    "channel_from_private_chat": "A channel's subscriptions are changed in a private chat with me.",
+    "channel_not_found": "I cannot find the channel {channel}. Add me to it as an administrator.",
+    "not_a_channel": "{channel} is not a channel.",
+    "channel_bot_cannot_post": (
+        "I cannot post in {channel}: make me an administrator allowed to post messages."
+    ),
+    "channel_admins_only": "Only the administrators of {channel} change its subscriptions.",
+    "channel_subscribed": "Done: the channel {channel} is subscribed to “{name}”.",
+    "channel_already_subscribed": "The channel {channel} is already subscribed to “{name}”.",
+    "channel_unsubscribed": "The channel {channel} has unsubscribed from “{name}”.",
+    "channel_not_subscribed": "The channel {channel} was not subscribed to “{name}”.",
+    "channel_subs_header": "<b>Subscriptions of {channel}</b>",
+    "channel_subs_empty": "The channel {channel} has no subscriptions. Topics: /topics",
     "unknown_topic": "There is no topic “{slug}”. Topics: {available}",
     "subscribed": "Done: you are subscribed to “{name}”.",
     "already_subscribed": "You are already subscribed to “{name}”.",

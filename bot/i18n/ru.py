@@ -12,6 +12,7 @@ MESSAGES: dict[str, str] = {
         "/subscribe &lt;тема&gt; — подписаться на тему\n"
         "/unsubscribe &lt;тема&gt; — отписаться\n"
         "/mysubs — мои подписки\n"
+        "/subscribe @канал &lt;тема&gt; — подписать свой канал\n"
         "/latest [тема] — последние новости\n"
         "/summit — последний саммит: кто, где, итоги, документы\n"
         "/documents [тема] — последние подписанные документы\n"
@@ -30,9 +31,26 @@ MESSAGES: dict[str, str] = {
     "topics_header": "<b>Темы</b>",
     "topics_empty": "Тем пока нет.",
     "topic_line": "• <code>{slug}</code> — {name}",
-    "usage_subscribe": "Использование: /subscribe &lt;тема&gt;, например /subscribe {example}",
+    "usage_subscribe": (
+        "Использование: /subscribe &lt;тема&gt;, например /subscribe {example}\n"
+        "Для своего канала (в личном чате со мной): /subscribe @канал &lt;тема&gt;"
+    ),
     "group_admins_only": "В группе подписку меняют только её администраторы.",
-    "usage_unsubscribe": "Использование: /unsubscribe &lt;тема&gt;",
+    "usage_unsubscribe": "Использование: /unsubscribe &lt;тема&gt; или /unsubscribe @канал &lt;тема&gt;",
+    "usage_mysubs": "Использование: /mysubs или /mysubs @канал",
+    "channel_from_private_chat": "Подписку канала меняют в личном чате со мной.",
+    "channel_not_found": "Не нахожу канал {channel}. Добавьте меня в него администратором.",
+    "not_a_channel": "{channel} — не канал.",
+    "channel_bot_cannot_post": (
+        "Я не могу публиковать в {channel}: сделайте меня администратором с правом публикации."
+    ),
+    "channel_admins_only": "Подписку канала {channel} меняют только его администраторы.",
+    "channel_subscribed": "Готово: канал {channel} подписан на тему «{name}».",
+    "channel_already_subscribed": "Канал {channel} уже подписан на тему «{name}».",
+    "channel_unsubscribed": "Канал {channel} отписан от темы «{name}».",
+    "channel_not_subscribed": "Канал {channel} не был подписан на тему «{name}».",
+    "channel_subs_header": "<b>Подписки канала {channel}</b>",
+    "channel_subs_empty": "У канала {channel} нет подписок. Темы: /topics",
     "unknown_topic": "Темы «{slug}» нет. Доступные темы: {available}",
     "subscribed": "Готово: вы подписаны на тему «{name}».",
     "already_subscribed": "Вы уже подписаны на тему «{name}».",

@@ -48,6 +48,14 @@ class SentMessage:
         return int(value) if value not in (None, "") else None
 
 
+BOT_ID = BOT_USER["id"]
+_NO_GIFTS = {
+    "unlimited_gifts": False,
+    "limited_gifts": False,
+    "unique_gifts": False,
+    "premium_subscription": False,
+    "gifts_from_channels": False,
+}
 _ADMIN_RIGHTS = [
     "can_be_edited",
     "is_anonymous",
@@ -133,6 +141,10 @@ class FakeBotApi:
     # anyone else is an ordinary "member".
     members: dict[tuple[int, int], str] = field(default_factory=dict)
     message_limit: int = 4096  # text longer than this once parsed: 400 "message is too long"
+    # getChat: chats by "@username" and by id; the bot's rights there are in `members`
+    # under BOT_ID ("administrator" may post unless the chat is in `cannot_post`).
+    chats: dict[str, dict[str, Any]] = field(default_factory=dict)
+    cannot_post: set[int] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self._updates: list[dict[str, Any]] = []
@@ -236,6 +248,13 @@ class FakeBotApi:
             self._cond.notify_all()
         return update_id
 
+    def add_chat(self, chat_id: int, username: str, *, chat_type: str = "channel") -> None:
+        """A chat getChat finds, by "@username" or id (the bot is no member until `members`
+        says so)."""
+        chat = {"id": chat_id, "type": chat_type, "title": username, "username": username}
+        with self._cond:
+            self.chats[f"@{username}"] = self.chats[str(chat_id)] = chat
+
     def membership_change(
         self, chat_id: int, *, user_id: int, old: str, new: str, chat_type: str = "private"
     ) -> int:
@@ -306,6 +325,20 @@ class FakeBotApi:
             return self._send_message(params)
         if method == "getChatMember":
             return 200, {"ok": True, "result": self._chat_member(params)}
+        if method == "getChat":
+            chat = self.chats.get(str(params.get("chat_id")))
+            if chat is None:
+                return 400, {
+                    "ok": False,
+                    "error_code": 400,
+                    "description": "Bad Request: chat not found",
+                }
+            full = {
+                "accent_color_id": 0,
+                "max_reaction_count": 11,
+                "accepted_gift_types": _NO_GIFTS,
+            }
+            return 200, {"ok": True, "result": chat | full}
         return 200, {"ok": True, "result": True}
 
     def _take_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
@@ -323,8 +356,10 @@ class FakeBotApi:
             return [u for u in self._updates if self._wanted(u)]
 
     def _chat_member(self, params: dict[str, Any]) -> dict[str, Any]:
-        user_id = int(params["user_id"])
-        status = self.members.get((int(params["chat_id"]), user_id), "member")
+        chat_id, user_id = int(params["chat_id"]), int(params["user_id"])
+        status = self.members.get((chat_id, user_id), "member")
+        if user_id == BOT_ID:
+            return _member(BOT_USER, status, can_post=chat_id not in self.cannot_post)
         user = {"id": user_id, "is_bot": False, "first_name": f"user{user_id}"}
         return _member(user, status)
 
