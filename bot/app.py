@@ -33,9 +33,9 @@ from bot.delivery.pacing import Limits, Pacer
 from bot.feeds.fetch import Fetcher, FetchPolicy
 from bot.feeds.refresh import EntryReader, FeedService, PollSettings
 from bot.feeds.sync import sync_config
-from bot.jobs import housekeeping, poll_feeds
+from bot.jobs import housekeeping, poll_feeds, send_digests
 from bot.reading import read_and_file, same_story, start_reader_process
-from handlers import admin, membership, news, opml, start, subscriptions
+from handlers import admin, membership, news, opml, settings, start, subscriptions
 from handlers.errors import on_error
 from storage import Storage, open_storage
 
@@ -46,6 +46,7 @@ SENDER_STOP_TIMEOUT = 15.0  # the send in flight: PTB's own timeouts end it well
 # are left out, so an edited /addfeed or /subscribe never runs twice.
 ALLOWED_UPDATES = [Update.MESSAGE, Update.MY_CHAT_MEMBER]
 POLL_TICK = 1.0  # how often the poll job asks storage which feeds are due (one indexed query)
+DIGEST_TICK = 15.0  # how late a digest may be: it asks storage which digests are due
 
 
 def build_application(
@@ -142,6 +143,10 @@ def build_application(
     app.add_handler(CommandHandler("subscribe", subscriptions.subscribe))
     app.add_handler(CommandHandler("unsubscribe", subscriptions.unsubscribe))
     app.add_handler(CommandHandler("mysubs", subscriptions.mysubs))
+    app.add_handler(CommandHandler("digest", settings.digest))
+    app.add_handler(CommandHandler("quiet", settings.quiet))
+    app.add_handler(CommandHandler("timezone", settings.timezone))
+    app.add_handler(CommandHandler("settings", settings.show))
     app.add_handler(CommandHandler("latest", news.latest))
     app.add_handler(CommandHandler("summit", news.summit))
     app.add_handler(CommandHandler("documents", news.documents))
@@ -170,6 +175,10 @@ def build_application(
     # it starts their checks and returns, and each finished check starts the next due feed.
     assert app.job_queue is not None
     app.job_queue.run_repeating(poll_feeds, interval=poll_tick, first=poll_tick, name="poll-feeds")
+    # Digests: like the poll job, a frequent tick asks storage which chats' digests are due.
+    app.job_queue.run_repeating(
+        send_digests, interval=DIGEST_TICK, first=DIGEST_TICK, name="send-digests"
+    )
     app.job_queue.run_repeating(housekeeping, interval=24 * 3600, first=3600, name="housekeeping")
     return app
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from bot.context import NewsContext
+from bot.delivery.schedule import chat_zone, next_digest_at
 from storage.store import STORY_WINDOW
 
 log = logging.getLogger(__name__)
@@ -24,3 +25,17 @@ async def housekeeping(context: NewsContext) -> None:
     """Daily: forget the story index of items too old to be matched by a new one."""
     pruned = await context.storage.prune_story_bands(before=context.now() - STORY_WINDOW)
     log.info("housekeeping: %d story band rows pruned", pruned)
+
+
+async def send_digests(context: NewsContext) -> None:
+    """Release the digests that are due (each chat's next digest time lives on its row) and
+    set each chat's next one."""
+    now, storage = context.now(), context.storage
+    released = 0
+    for chat in await storage.due_digests(now):
+        upcoming = next_digest_at(
+            now, chat_zone(chat.timezone, context.config.timezone), chat.digest_times
+        )
+        released += await storage.release_digest(chat.id, now=now, next_at=upcoming)
+    if released:
+        context.sender.wake()

@@ -2,6 +2,7 @@
 
 from storage.models import (
     Chat,
+    DigestLine,
     Feed,
     FeedCheck,
     Item,
@@ -15,6 +16,7 @@ from storage.store import FeedExistsError, SameStory, Storage, open_storage
 
 __all__ = [
     "Chat",
+    "DigestLine",
     "Feed",
     "FeedCheck",
     "FeedExistsError",

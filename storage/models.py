@@ -108,6 +108,9 @@ class Chat:
     type: str
     language: str
     active: bool
+    timezone: str | None = None  # None: the configured one
+    digest_times: tuple[int, ...] = ()  # minutes after local midnight; () for instant cards
+    quiet: tuple[int, int] | None = None  # (start, end), minutes after local midnight
 
 
 @dataclass(frozen=True)
@@ -116,6 +119,18 @@ class Subscription:
     thread_id: int
     topic: Topic
     mode: str
+
+
+@dataclass(frozen=True)
+class DigestLine:
+    """One item of a digest: its headline, link and source, under the topic that brought it
+    (None when the chat has left that topic since)."""
+
+    title: str
+    url: str | None
+    source: str
+    topic: Topic | None
+    more: int = 0  # > 0: "and N more" from `source`
 
 
 @dataclass(frozen=True)
@@ -130,3 +145,6 @@ class OutboxEntry:
     item: Item
     more: int  # > 0: not the item's card but "and N more new items" from its feed
     parts_sent: int  # messages of it Telegram already accepted: a retry sends the rest
+    chat_timezone: str | None = None
+    quiet: tuple[int, int] | None = None
+    digest: tuple[DigestLine, ...] = ()  # not empty: this row carries the chat's digest

@@ -17,6 +17,7 @@ import aiosqlite
 from storage.db import connect
 from storage.models import (
     Chat,
+    DigestLine,
     Feed,
     FeedCheck,
     Item,
@@ -40,6 +41,10 @@ _ITEM_COLUMNS = """
     (SELECT json_group_array(DISTINCT f2.title) FROM items i2 JOIN feeds f2 ON f2.id = i2.feed_id
      WHERE i2.story_id = i.story_id AND i2.feed_id != i.feed_id) AS other_sources
 """
+# last_error of a row waiting for its chat's quiet hours to end.
+QUIET_HOURS = "quiet hours"
+# not_before of a row waiting for its chat's next digest: later than any real time.
+HELD_FOR_DIGEST = 1e15
 # SQLite's default limit on host parameters is 32766; stay far below it.
 _CHUNK = 500
 # How far back "the same story" is looked for.
@@ -104,6 +109,10 @@ class Storage:
     async def _one(self, sql: str, params: Sequence[Any] = ()) -> aiosqlite.Row | None:
         async with self._reader.execute(sql, params) as cursor:
             return await cursor.fetchone()
+
+    async def _execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        async with self._transaction() as conn:
+            await conn.execute(sql, params)
 
     async def _write_one(self, sql: str, params: Sequence[Any] = ()) -> aiosqlite.Row | None:
         """Run one writing statement with RETURNING inside its own transaction."""
@@ -465,8 +474,9 @@ class Storage:
         for chunk in _chunks(list(item_ids)):
             marks = ",".join("?" * len(chunk))
             cursor = await conn.execute(
-                f"""INSERT INTO outbox (chat_id, thread_id, item_id, created_at)
-                    SELECT DISTINCT s.chat_id, s.thread_id, it.item_id, ?
+                f"""INSERT INTO outbox (chat_id, thread_id, item_id, created_at, not_before)
+                    SELECT DISTINCT s.chat_id, s.thread_id, it.item_id, ?,
+                           CASE WHEN c.digest_times != '' THEN {HELD_FOR_DIGEST} ELSE 0 END
                     FROM item_topics it JOIN items i ON i.id = it.item_id
                          JOIN subscriptions s ON s.topic_id = it.topic_id
                          JOIN chats c ON c.id = s.chat_id
@@ -487,8 +497,9 @@ class Storage:
         if not item_ids:
             return 0
         cursor = await conn.execute(
-            """INSERT INTO outbox (chat_id, thread_id, item_id, more, created_at)
-               SELECT s.chat_id, s.thread_id, min(it.item_id), count(DISTINCT it.item_id), ?
+            f"""INSERT INTO outbox (chat_id, thread_id, item_id, more, created_at, not_before)
+               SELECT s.chat_id, s.thread_id, min(it.item_id), count(DISTINCT it.item_id), ?,
+                      CASE WHEN c.digest_times != '' THEN {HELD_FOR_DIGEST} ELSE 0 END
                FROM item_topics it JOIN subscriptions s ON s.topic_id = it.topic_id
                     JOIN chats c ON c.id = s.chat_id
                WHERE it.item_id IN (SELECT value FROM json_each(?))
@@ -541,19 +552,94 @@ class Storage:
     async def upsert_chat(self, chat_id: int, *, type: str, language: str, now: float) -> Chat:
         """Register the chat (or re-activate it: writing to the bot again undoes a block)."""
         row = await self._write_one(
-            """INSERT INTO chats (id, type, language, created_at) VALUES (?, ?, ?, ?)
+            f"""INSERT INTO chats (id, type, language, created_at) VALUES (?, ?, ?, ?)
                ON CONFLICT (id) DO UPDATE SET type = excluded.type, active = 1
-               RETURNING id, type, language, active""",
+               RETURNING {_CHAT_COLUMNS}""",
             (chat_id, type, language, now),
         )
         assert row is not None
         return _chat(row)
 
     async def chat(self, chat_id: int) -> Chat | None:
-        row = await self._one(
-            "SELECT id, type, language, active FROM chats WHERE id = ?", (chat_id,)
-        )
+        row = await self._one(f"SELECT {_CHAT_COLUMNS} FROM chats WHERE id = ?", (chat_id,))
         return _chat(row) if row else None
+
+    # --- digests and quiet hours ----------------------------------------------------------
+
+    async def set_digest_times(
+        self, chat_id: int, times: Sequence[int], *, next_at: float | None, now: float
+    ) -> None:
+        """Digests at these local times from `next_at` on; no times: instant cards again,
+        and what was held for the next digest goes now, as one digest."""
+        async with self._transaction() as conn:
+            await conn.execute(
+                "UPDATE chats SET digest_times = ?, next_digest_at = ? WHERE id = ?",
+                (" ".join(str(t) for t in sorted(set(times))), next_at, chat_id),
+            )
+            if not times:
+                await self._gather_digest(conn, chat_id, now)
+
+    async def set_quiet_hours(
+        self, chat_id: int, quiet: tuple[int, int] | None, *, now: float
+    ) -> None:
+        """New quiet hours (None: none); rows waiting for the old ones to end are due again,
+        to be held by the new ones or sent."""
+        start, end = quiet if quiet else (None, None)
+        async with self._transaction() as conn:
+            await conn.execute(
+                "UPDATE chats SET quiet_start = ?, quiet_end = ? WHERE id = ?",
+                (start, end, chat_id),
+            )
+            await conn.execute(
+                """UPDATE outbox SET not_before = ?
+                   WHERE chat_id = ? AND status = 'pending' AND last_error = ?
+                     AND not_before > ?""",
+                (now, chat_id, QUIET_HOURS, now),
+            )
+
+    async def set_timezone(self, chat_id: int, timezone: str, *, next_at: float | None) -> None:
+        """The chat's time zone; `next_at` is its next digest reckoned in it."""
+        await self._execute(
+            "UPDATE chats SET timezone = ?, next_digest_at = ? WHERE id = ?",
+            (timezone, next_at, chat_id),
+        )
+
+    async def due_digests(self, now: float) -> list[Chat]:
+        """Active chats whose digest time has come."""
+        rows = await self._all(
+            f"""SELECT {_CHAT_COLUMNS} FROM chats
+                WHERE next_digest_at <= ? AND active = 1 ORDER BY next_digest_at""",
+            (now,),
+        )
+        return [_chat(r) for r in rows]
+
+    async def release_digest(self, chat_id: int, *, now: float, next_at: float | None) -> int:
+        """The chat's digest is due: what was held goes out as one digest per thread, and
+        the next one is set; how many digests were released."""
+        async with self._transaction() as conn:
+            released = await self._gather_digest(conn, chat_id, now)
+            await conn.execute(
+                "UPDATE chats SET next_digest_at = ? WHERE id = ?", (next_at, chat_id)
+            )
+        return released
+
+    @staticmethod
+    async def _gather_digest(conn: aiosqlite.Connection, chat_id: int, now: float) -> int:
+        """Held rows of the chat, per thread, under their first row, which is due now."""
+        held = f"status = 'pending' AND not_before = {HELD_FOR_DIGEST} AND digest_id IS NULL"
+        await conn.execute(
+            f"""UPDATE outbox SET digest_id = first.id
+                FROM (SELECT thread_id, min(id) AS id FROM outbox WHERE chat_id = ? AND {held}
+                      GROUP BY thread_id) AS first
+                WHERE outbox.chat_id = ? AND outbox.thread_id = first.thread_id AND {held}""",
+            (chat_id, chat_id),
+        )
+        cursor = await conn.execute(
+            f"""UPDATE outbox SET not_before = ?
+                WHERE chat_id = ? AND id = digest_id AND not_before = {HELD_FOR_DIGEST}""",
+            (now, chat_id),
+        )
+        return cursor.rowcount
 
     async def deactivate_chat(self, chat_id: int) -> None:
         """The bot was blocked or removed: stop sending there and drop what was queued."""
@@ -651,7 +737,37 @@ class Storage:
                 f"{_OUTBOX_SELECT} WHERE o.id IN ({marks}) ORDER BY o.id", ids
             ) as cursor:
                 rows = await cursor.fetchall()
-        return [_outbox_entry(r) for r in rows]
+            carriers = [r["outbox_id"] for r in rows if r["digest_id"] == r["outbox_id"]]
+            lines = await self._digest_lines(conn, carriers)
+        return [_outbox_entry(r, lines.get(r["outbox_id"], ())) for r in rows]
+
+    @staticmethod
+    async def _digest_lines(
+        conn: aiosqlite.Connection, carriers: Sequence[int]
+    ) -> dict[int, tuple[DigestLine, ...]]:
+        """Every item of these digests, in the order they were queued."""
+        if not carriers:
+            return {}
+        async with conn.execute(
+            f"""SELECT o.digest_id, i.title, i.url, f.title, o.more, t.id, t.slug, t.name_ru,
+                       t.name_en, t.keywords
+                FROM outbox o JOIN items i ON i.id = o.item_id JOIN feeds f ON f.id = i.feed_id
+                     LEFT JOIN topics t ON t.id = (
+                         SELECT min(s.topic_id) FROM subscriptions s
+                              JOIN item_topics it ON it.topic_id = s.topic_id
+                         WHERE it.item_id = o.item_id AND s.chat_id = o.chat_id
+                           AND s.thread_id = o.thread_id)
+                WHERE o.digest_id IN ({", ".join("?" * len(carriers))})
+                ORDER BY o.digest_id, o.id""",
+            list(carriers),
+        ) as cursor:
+            rows = await cursor.fetchall()
+        lines: dict[int, list[DigestLine]] = {}
+        for r in rows:
+            topic = _topic(r, 5) if r[5] is not None else None
+            line = DigestLine(title=r[1], url=r[2], source=r[3], topic=topic, more=r[4])
+            lines.setdefault(r[0], []).append(line)
+        return {carrier: tuple(found) for carrier, found in lines.items()}
 
     async def release_claims(self) -> int:
         """Rows a stopped sender left 'sending' are pending again; how many there were."""
@@ -681,12 +797,13 @@ class Storage:
             )
 
     async def mark_sent(self, outbox_id: int, *, now: float) -> None:
+        """The row went out (a digest's carrier: with every row it carried)."""
         async with self._transaction() as conn:
             await conn.execute(
                 """UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1,
                        last_error = NULL
-                   WHERE id = ?""",
-                (now, outbox_id),
+                   WHERE id = ? OR digest_id = ?""",
+                (now, outbox_id, outbox_id),
             )
 
     async def postpone_delivery(
@@ -705,8 +822,8 @@ class Storage:
         async with self._transaction() as conn:
             await conn.execute(
                 """UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ?
-                   WHERE id = ?""",
-                (error[:500], outbox_id),
+                   WHERE id = ? OR digest_id = ?""",
+                (error[:500], outbox_id, outbox_id),
             )
 
 
@@ -788,17 +905,32 @@ def _item(row: aiosqlite.Row) -> Item:
     )
 
 
+_CHAT_COLUMNS = "id, type, language, active, timezone, digest_times, quiet_start, quiet_end"
+
+
 def _chat(row: aiosqlite.Row) -> Chat:
-    return Chat(id=row[0], type=row[1], language=row[2], active=bool(row[3]))
+    quiet = (row[6], row[7]) if row[6] is not None and row[7] is not None else None
+    return Chat(
+        id=row[0],
+        type=row[1],
+        language=row[2],
+        active=bool(row[3]),
+        timezone=row[4],
+        digest_times=tuple(int(t) for t in row[5].split()),
+        quiet=quiet,
+    )
 
 
 _OUTBOX_SELECT = f"""SELECT o.id AS outbox_id, o.chat_id, o.thread_id, o.attempts, o.more,
-                            o.message_ids, c.language AS chat_language, {_ITEM_COLUMNS}
+                            o.message_ids, o.digest_id, c.language AS chat_language,
+                            c.timezone AS chat_timezone, c.quiet_start, c.quiet_end,
+                            {_ITEM_COLUMNS}
                      FROM outbox o JOIN chats c ON c.id = o.chat_id
                           JOIN items i ON i.id = o.item_id JOIN feeds f ON f.id = i.feed_id"""
 
 
-def _outbox_entry(row: aiosqlite.Row) -> OutboxEntry:
+def _outbox_entry(row: aiosqlite.Row, digest: tuple[DigestLine, ...] = ()) -> OutboxEntry:
+    start, end = row["quiet_start"], row["quiet_end"]
     return OutboxEntry(
         row["outbox_id"],
         row["chat_id"],
@@ -808,4 +940,7 @@ def _outbox_entry(row: aiosqlite.Row) -> OutboxEntry:
         _item(row),
         more=row["more"],
         parts_sent=len(row["message_ids"].split()),
+        chat_timezone=row["chat_timezone"],
+        quiet=(start, end) if start is not None and end is not None else None,
+        digest=digest,
     )

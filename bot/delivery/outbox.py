@@ -32,13 +32,17 @@ from telegram.ext import ExtBot
 from bot.delivery.pacing import BROADCAST, retry_seconds
 from bot.delivery.render import (
     MESSAGE_LIMIT,
+    format_date,
     item_card,
     more_items_message,
     plain_text,
+    render_digest,
     render_html,
     split_plain,
 )
+from bot.delivery.schedule import chat_zone, quiet_until
 from storage import OutboxEntry, Storage
+from storage.store import QUIET_HOURS
 
 log = logging.getLogger(__name__)
 
@@ -213,8 +217,21 @@ class Sender:
     async def deliver(self, entry: OutboxEntry) -> bool:
         """Send the parts of one claimed row not sent yet and record the outcome."""
         storage = self._storage
+        tz = chat_zone(entry.chat_timezone, self._timezone)
+        quiet_end = quiet_until(self._clock(), tz, entry.quiet)
+        if quiet_end is not None:  # the chat's quiet hours: the row waits for their end
+            await self._write(
+                partial(
+                    storage.postpone_delivery,
+                    entry.id,
+                    not_before=quiet_end,
+                    error=QUIET_HOURS,
+                    spend_attempt=False,
+                )
+            )
+            return False
         try:
-            messages = self._messages(entry)
+            messages = self._messages(entry, tz.key)
         except Exception as exc:  # a bug in one row must not block the queue behind it
             log.exception("sender: rendering outbox row %s failed", entry.id)
             await self._write(partial(storage.mark_failed, entry.id, error=f"internal: {exc!r}"))
@@ -275,10 +292,13 @@ class Sender:
             rate_limit_args=BROADCAST if self._bot.rate_limiter else None,
         )
 
-    def _messages(self, entry: OutboxEntry) -> list[str]:
+    def _messages(self, entry: OutboxEntry, timezone: str) -> list[str]:
+        if entry.digest:
+            when = format_date(self._clock(), timezone)
+            return render_digest(entry.digest, entry.chat_language, when)
         if entry.more:
             return [more_items_message(entry.item, entry.more, entry.chat_language)]
-        return render_html(item_card(entry.item), entry.chat_language, self._timezone)
+        return render_html(item_card(entry.item), entry.chat_language, timezone)
 
     def _outcome_of_failure(self, entry: OutboxEntry, exc: TelegramError) -> StorageWrite:
         """What a refused send means for the row (and its chat), as the write that records it."""

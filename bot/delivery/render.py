@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from bot.config import is_http_url
 from bot.i18n import t
-from storage.models import Item
+from storage.models import DigestLine, Item
 
 MESSAGE_LIMIT = 4096
 SUMMARY_LIMIT = 600
@@ -24,6 +24,7 @@ DOCUMENT_LIMIT = 1000
 # Up to this many documents are listed as they are; a longer list goes into an expandable
 # quote, so a summit card stays short on a phone until the reader opens the list.
 PLAIN_DOCUMENTS = 3
+DIGEST_LIMIT = 50  # headlines in one digest; the rest are counted, not listed
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,35 @@ def item_card(item: Item) -> Card:
 def more_items_message(item: Item, count: int, lang: str) -> str:
     """The one message that stands for the new items past a check's bound."""
     return t(lang, "more_items", count=count, source=escape_html(cut_text(item.feed_title, 100)))
+
+
+def render_digest(lines: tuple[DigestLine, ...], lang: str, when: str) -> list[str]:
+    """A digest: the headlines since the last one, grouped by topic, each a link; as many
+    messages as it takes, never a headline cut in two."""
+    shown, rest = lines[:DIGEST_LIMIT], lines[DIGEST_LIMIT:]
+    count = sum(max(1, line.more) for line in lines)
+    blocks = [Block(f"<b>{escape_html(t(lang, 'digest_header', count=count, when=when))}</b>")]
+    groups: dict[str, list[DigestLine]] = {}
+    for line in shown:
+        name = line.topic.name(lang) if line.topic else t(lang, "digest_other")
+        groups.setdefault(name, []).append(line)
+    for name, group in groups.items():
+        blocks.append(Block(f"<b>{escape_html(name)}</b>"))
+        blocks.extend(Block(_digest_line(line, lang), tight=True) for line in group)
+    if rest:
+        hidden = sum(max(1, line.more) for line in rest)
+        blocks.append(Block(escape_html(t(lang, "digest_rest", count=hidden))))
+    return pack_messages(blocks)
+
+
+def _digest_line(line: DigestLine, lang: str) -> str:
+    source = escape_html(cut_text(line.source, 60))
+    if line.more:
+        return "• " + escape_html(t(lang, "digest_more", count=line.more)) + f" <i>{source}</i>"
+    title = escape_html(cut_text(line.title, TITLE_LIMIT) or t(lang, "untitled"))
+    if line.url and is_http_url(line.url):
+        title = f'<a href="{html.escape(line.url, quote=True)}">{title}</a>'
+    return f"• {title} <i>{source}</i>"
 
 
 def make_card(item: Readable, source: str, *, fallback_date: float | None = None) -> Card:

@@ -13,6 +13,10 @@ MESSAGES: dict[str, str] = {
         "/unsubscribe &lt;topic&gt; — unsubscribe\n"
         "/mysubs — my subscriptions\n"
         "/subscribe @channel &lt;topic&gt; — subscribe a channel you run\n"
+        "/digest 08:00 19:00 — a digest instead of single items\n"
+        "/quiet 23:00 07:00 — quiet hours\n"
+        "/timezone Asia/Almaty — your time zone\n"
+        "/settings — your settings\n"
         "/latest [topic] — latest news\n"
         "/summit — the latest summit: who, where, outcome, documents\n"
         "/documents [topic] — the latest signed documents\n"
@@ -94,6 +98,29 @@ MESSAGES: dict[str, str] = {
     "alert_failing": "⚠️ Feed #{id} <b>{title}</b> keeps failing: {reason}\n{url}\nI keep retrying, less and less often. Details: /feed {id}",
     "alert_back": "✅ Feed #{id} <b>{title}</b> works again.",
     "alert_gone": "⏸ Feed #{id} <b>{title}</b> is gone ({reason}); I stopped checking it.\n{url}\nCheck again: /refresh {id} · remove: /removefeed {id}",
+    "usage_digest": (
+        "Usage: /digest 08:00 19:00 — a digest at these times (up to {most} a day); "
+        "/digest off — every item at once"
+    ),
+    "digest_set": "Done: a digest at {times} ({timezone}). The next one: {next}.",
+    "digest_off": "Done: every item comes at once.",
+    "usage_quiet": "Usage: /quiet 23:00 07:00 — quiet hours; /quiet off — none",
+    "quiet_set": "Done: from {start} to {end} ({timezone}) news waits for the quiet hours to end.",
+    "quiet_off": "Quiet hours are off.",
+    "usage_timezone": "Usage: /timezone Asia/Almaty — your time zone (IANA)",
+    "timezone_set": "Done: time zone {timezone}, your time is {now}.",
+    "unknown_timezone": (
+        "I do not know the time zone “{name}”. Examples: Europe/London, Asia/Almaty, UTC."
+    ),
+    "settings": "<b>Settings</b>\nTime zone: {timezone}\nDelivery: {mode}\nQuiet hours: {quiet}",
+    "mode_instant": "every item at once",
+    "mode_digest": "a digest at {times}",
+    "quiet_hours": "from {start} to {end}",
+    "quiet_none": "none",
+    "digest_header": "Digest · {when} · {count} new",
+    "digest_other": "Other",
+    "digest_more": "{count} more new items",
+    "digest_rest": "…and {count} more. The newest: /latest",
     "more_items": "…and {count} more new items from <b>{source}</b>. The newest: /latest",
     "also_in": "Also in: {sources}",
     "opml_imported": "Imported {name}: {added} feeds added, {existing} already followed, {skipped} skipped (not http(s) addresses). Unknown categories: {unknown}. New feeds are checked within minutes; their current items are stored, not sent.",

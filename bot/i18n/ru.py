@@ -13,6 +13,10 @@ MESSAGES: dict[str, str] = {
         "/unsubscribe &lt;тема&gt; — отписаться\n"
         "/mysubs — мои подписки\n"
         "/subscribe @канал &lt;тема&gt; — подписать свой канал\n"
+        "/digest 08:00 19:00 — дайджест вместо отдельных новостей\n"
+        "/quiet 23:00 07:00 — тихие часы\n"
+        "/timezone Asia/Almaty — часовой пояс\n"
+        "/settings — настройки\n"
         "/latest [тема] — последние новости\n"
         "/summit — последний саммит: кто, где, итоги, документы\n"
         "/documents [тема] — последние подписанные документы\n"
@@ -94,6 +98,31 @@ MESSAGES: dict[str, str] = {
     "alert_failing": "⚠️ Лента №{id} <b>{title}</b> не читается: {reason}\n{url}\nПробую снова, всё реже. Подробно: /feed {id}",
     "alert_back": "✅ Лента №{id} <b>{title}</b> снова работает.",
     "alert_gone": "⏸ Лента №{id} <b>{title}</b> удалена на сервере ({reason}); я перестал её проверять.\n{url}\nПроверить снова: /refresh {id} · удалить: /removefeed {id}",
+    "usage_digest": (
+        "Использование: /digest 08:00 19:00 — дайджест в это время (до {most} раз в день); "
+        "/digest off — каждая новость сразу"
+    ),
+    "digest_set": "Готово: дайджест в {times} ({timezone}). Следующий — {next}.",
+    "digest_off": "Готово: каждая новость приходит сразу.",
+    "usage_quiet": "Использование: /quiet 23:00 07:00 — тихие часы; /quiet off — без них",
+    "quiet_set": (
+        "Готово: с {start} до {end} ({timezone}) новости не приходят, а ждут конца тихих часов."
+    ),
+    "quiet_off": "Тихие часы выключены.",
+    "usage_timezone": "Использование: /timezone Asia/Almaty — часовой пояс (IANA)",
+    "timezone_set": "Готово: часовой пояс {timezone}, у вас сейчас {now}.",
+    "unknown_timezone": (
+        "Не знаю часового пояса «{name}». Примеры: Europe/Moscow, Asia/Almaty, Asia/Dushanbe."
+    ),
+    "settings": "<b>Настройки</b>\nЧасовой пояс: {timezone}\nДоставка: {mode}\nТихие часы: {quiet}",
+    "mode_instant": "каждая новость сразу",
+    "mode_digest": "дайджест в {times}",
+    "quiet_hours": "с {start} до {end}",
+    "quiet_none": "нет",
+    "digest_header": "Дайджест · {when} · новостей: {count}",
+    "digest_other": "Другое",
+    "digest_more": "ещё {count} новых записей",
+    "digest_rest": "…и ещё {count}. Самые свежие: /latest",
     "more_items": "…и ещё {count} новых записей из <b>{source}</b>. Самые свежие: /latest",
     "also_in": "Также в: {sources}",
     "opml_imported": "Импорт {name}: добавлено лент — {added}, уже были — {existing}, пропущено (не адреса http(s)) — {skipped}. Неизвестные категории: {unknown}. Новые ленты проверю в ближайшие минуты; их текущие записи сохраню без рассылки.",

@@ -15,6 +15,7 @@ import pytest
 
 from storage import (
     Chat,
+    DigestLine,
     Feed,
     FeedCheck,
     FeedExistsError,
@@ -71,7 +72,18 @@ async def test_migrations_from_zero(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "model",
-    [Chat, Feed, FeedCheck, Item, ItemDraft, OutboxEntry, StoreOutcome, Subscription, Topic],
+    [
+        Chat,
+        DigestLine,
+        Feed,
+        FeedCheck,
+        Item,
+        ItemDraft,
+        OutboxEntry,
+        StoreOutcome,
+        Subscription,
+        Topic,
+    ],
 )
 def test_what_storage_hands_out_cannot_be_changed_under_another_reader(model: type) -> None:
     """Items, feeds and outbox rows are shared by handlers, the poll cycle and the sender."""
@@ -623,3 +635,135 @@ async def test_closing_closes_every_connection(tmp_path: Path) -> None:
     assert Path(f"{path}-wal").exists()
     await storage.close()
     assert not Path(f"{path}-wal").exists()
+
+
+# --- digests and quiet hours ----------------------------------------------------------------
+
+
+async def digest_chat(store: Storage) -> tuple[Topic, Topic, Feed]:
+    """Chat 1 takes digests (in its main chat and forum thread 7); chat 2 takes cards."""
+    asia = await store.sync_topic("asia", "Азия", "Asia", [])
+    sport = await store.sync_topic("sport", "Спорт", "Sport", [])
+    feed = await store.add_feed(
+        "https://e.x/rss", title="Лента", interval_seconds=60, next_check_at=NOW, now=NOW
+    )
+    for chat in (1, 2):
+        await store.upsert_chat(chat, type="supergroup", language="ru", now=NOW)
+        await store.add_subscription(chat, asia.id, now=NOW)
+    await store.add_subscription(1, sport.id, now=NOW)
+    await store.add_subscription(1, asia.id, now=NOW, thread_id=7)
+    await store.set_digest_times(1, [1140, 480, 480], next_at=NOW + 3600, now=NOW)
+    return asia, sport, feed
+
+
+async def test_a_digest_chats_rows_wait_and_go_as_one_per_thread(store: Storage) -> None:
+    asia, sport, feed = await digest_chat(store)
+    chat = await store.chat(1)
+    assert chat is not None and chat.digest_times == (480, 1140)
+    drafts = [
+        draft("a", "Астана", topic_ids=(asia.id,)),
+        draft("b", "Футбол", topic_ids=(sport.id,)),
+        draft("c", "Душанбе", topic_ids=(asia.id, sport.id)),
+    ]
+    assert (await store_drafts(store, feed.id, drafts, queue=True)).queued == 3 + 2 + 2
+    # Chat 2's cards are due; chat 1's rows wait for its digest.
+    assert {p.chat_id for p in await store.pending_outbox(NOW + 86_400 * 365, limit=50)} == {2}
+    assert await store.due_digests(NOW + 3599) == []
+    (due,) = await store.due_digests(NOW + 3600)
+    assert due.id == 1
+
+    assert await store.release_digest(1, now=NOW + 3600, next_at=NOW + 7200) == 2  # 2 threads
+    assert await store.due_digests(NOW + 3600) == []
+    entries = await store.claim_deliveries(NOW + 3600, limit=50)
+    digests = {e.thread_id: e for e in entries if e.chat_id == 1}
+    assert sorted(digests) == [0, 7] and len(entries) == 4  # two digests, two cards of chat 2
+    main = digests[0]
+    assert [(line.title, line.topic and line.topic.slug) for line in main.digest] == [
+        ("Астана", "asia"),
+        ("Футбол", "sport"),
+        ("Душанбе", "asia"),  # under the first of the chat's topics it matched
+    ]
+    assert [line.title for line in digests[7].digest] == ["Астана", "Душанбе"]
+    assert all(line.source == "Лента" and line.url for line in main.digest)
+    assert all(not e.digest for e in entries if e.chat_id == 2)
+
+    # A row arriving now waits for the next digest, whatever happens to this one.
+    await store_drafts(store, feed.id, [draft("d", "Бишкек", topic_ids=(asia.id,))], queue=True)
+    await store.mark_sent(main.id, now=NOW + 3601)
+    await store.mark_failed(digests[7].id, error="bad request")
+    assert await store.outbox_counts() == {"sent": 3, "failed": 2, "sending": 2, "pending": 3}
+    await store.release_digest(1, now=NOW + 7200, next_at=None)
+    again = [e for e in await store.claim_deliveries(NOW + 7200, limit=50) if e.chat_id == 1]
+    assert [[line.title for line in e.digest] for e in again] == [["Бишкек"], ["Бишкек"]]
+    assert await store.due_digests(NOW + 86_400 * 365) == []  # next_at None: no more digests
+
+
+async def test_a_digest_postponed_keeps_its_rows_and_instant_again_sends_the_held_ones(
+    store: Storage,
+) -> None:
+    asia, _sport, feed = await digest_chat(store)
+    await store_drafts(store, feed.id, [draft("a", topic_ids=(asia.id,))], queue=True)
+    await store.release_digest(1, now=NOW, next_at=NOW + 3600)
+    carriers = [e for e in await store.claim_deliveries(NOW, limit=50) if e.chat_id == 1]
+    await store.postpone_delivery(carriers[0].id, not_before=NOW + 60, error="retry after 60 s")
+    await store.release_claims()
+    again = await store.claim_deliveries(NOW + 60, limit=50)
+    (later,) = [e for e in again if (e.chat_id, e.thread_id) == (1, 0)]
+    assert later.id == carriers[0].id and len(later.digest) == 1
+
+    await store_drafts(store, feed.id, [draft("b", topic_ids=(asia.id,))], queue=True)
+    await store.set_digest_times(1, [], next_at=None, now=NOW + 100)
+    chat = await store.chat(1)
+    assert chat is not None and chat.digest_times == ()
+    held = [e for e in await store.claim_deliveries(NOW + 100, limit=50) if e.chat_id == 1]
+    assert sorted((e.thread_id, len(e.digest)) for e in held) == [(0, 1), (7, 1)]
+    # Instant from now on: a new item is a card, due at once.
+    await store_drafts(store, feed.id, [draft("c", topic_ids=(asia.id,))], queue=True)
+    cards = [e for e in await store.claim_deliveries(NOW + 100, limit=50) if e.chat_id == 1]
+    assert len(cards) == 2 and not any(e.digest for e in cards)
+
+
+async def test_a_paused_or_moved_digest_chat_takes_its_held_rows_along(store: Storage) -> None:
+    asia, _sport, feed = await digest_chat(store)
+    await store_drafts(store, feed.id, [draft("a", topic_ids=(asia.id,))], queue=True)
+    await store.migrate_chat(1, -100_1)
+    await store.release_digest(-100_1, now=NOW, next_at=None)
+    moved = [e for e in await store.claim_deliveries(NOW, limit=50) if e.chat_id == -100_1]
+    assert len(moved) == 2 and all(len(e.digest) == 1 for e in moved)
+    await store.deactivate_chat(-100_1)
+    assert await store.outbox_counts() == {"failed": 2, "sending": 1}
+
+
+async def test_quiet_hours_changed_bring_forward_only_rows_waiting_for_them(
+    store: Storage,
+) -> None:
+    ids = await outbox_rows(store, chats=(1, 2))
+    await store.set_quiet_hours(1, (1380, 420), now=NOW)
+    chat = await store.chat(1)
+    assert chat is not None and chat.quiet == (1380, 420)
+    (entry, other) = await store.claim_deliveries(NOW, limit=50)
+    assert entry.quiet == (1380, 420) and other.quiet is None
+    await store.postpone_delivery(
+        ids[0], not_before=NOW + 9000, error="quiet hours", spend_attempt=False
+    )
+    await store.postpone_delivery(
+        ids[1], not_before=NOW + 9000, error="retry after 9000 s", spend_attempt=False
+    )
+    await store.set_quiet_hours(2, None, now=NOW + 10)  # another chat: nothing moves
+    assert await store.pending_outbox(NOW + 10) == []
+    await store.set_quiet_hours(1, None, now=NOW + 10)
+    assert [p.id for p in await store.pending_outbox(NOW + 10)] == [ids[0]]
+    chat = await store.chat(1)
+    assert chat is not None and chat.quiet is None
+
+
+async def test_a_chat_time_zone_is_stored_with_its_next_digest(store: Storage) -> None:
+    await store.upsert_chat(5, type="private", language="en", now=NOW)
+    await store.set_digest_times(5, [480], next_at=NOW + 10, now=NOW)
+    await store.set_timezone(5, "Asia/Almaty", next_at=NOW + 20)
+    chat = await store.chat(5)
+    assert chat is not None and chat.timezone == "Asia/Almaty"
+    assert await store.due_digests(NOW + 19) == []
+    assert [c.id for c in await store.due_digests(NOW + 20)] == [5]
+    await store.deactivate_chat(5)
+    assert await store.due_digests(NOW + 20) == []  # a paused chat gets no digest

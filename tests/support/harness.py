@@ -187,6 +187,20 @@ class RunningBot:
         await services.feeds.wait_idle()
         self.check_sender()
 
+    async def send_digests(self) -> None:
+        """Run the digest job once, now, as the JobQueue would."""
+        assert self.app.job_queue is not None
+        (job,) = self.app.job_queue.get_jobs_by_name("send-digests")
+        await job.run(self.app)
+        self.check_sender()
+
+    def wake_sender(self) -> None:
+        """The clock moved past rows' not_before: the sender looks now, not at its next
+        real-time timeout."""
+        services = self.app.bot_data.services
+        assert services is not None
+        services.sender.wake()
+
 
 def _task_named(name: str) -> asyncio.Task[Any]:
     tasks = [task for task in asyncio.all_tasks() if task.get_name() == name]

@@ -14,13 +14,14 @@ from bot.delivery.render import (
     more_items_message,
     pack_messages,
     plain_text,
+    render_digest,
     render_html,
     render_text,
     split_plain,
     telegram_length,
     without_title,
 )
-from storage import Item, ItemDraft
+from storage import DigestLine, Item, ItemDraft, Topic
 from tests.support.telegram_html import shown_length, telegram_html_problems
 
 HOSTILE = [
@@ -336,3 +337,44 @@ def test_plain_text_is_split_at_lines_then_words_never_inside_a_character() -> N
     assert split_plain("a" * 5000, 4096) == ["a" * 4096, "a" * 904]
     assert split_plain("  short  ") == ["short"]
     assert split_plain("") == []
+
+
+ASIA = Topic(1, "central-asia", "Центральная Азия", "Central Asia")
+SPORT = Topic(2, "sport", "Спорт", "Sport")
+
+
+def test_a_digest_groups_headlines_by_topic_each_a_link() -> None:
+    lines = (
+        DigestLine("Переговоры в Астане", "https://e.x/1", "Vecher.kz", ASIA),
+        DigestLine("Футбол <финал>", "https://e.x/2?a=1&b=2", "Спорт-Экспресс", SPORT),
+        DigestLine("Саммит ШОС", "javascript:alert(1)", "Vecher.kz", ASIA),
+        DigestLine("", None, "Лента", None, more=7),
+    )
+    (message,) = render_digest(lines, "ru", "27.11.2026 08:00")
+    assert message == (
+        "<b>Дайджест · 27.11.2026 08:00 · новостей: 10</b>\n\n"
+        "<b>Центральная Азия</b>\n"
+        '• <a href="https://e.x/1">Переговоры в Астане</a> <i>Vecher.kz</i>\n'
+        "• Саммит ШОС <i>Vecher.kz</i>\n\n"
+        "<b>Спорт</b>\n"
+        '• <a href="https://e.x/2?a=1&amp;b=2">Футбол &lt;финал&gt;</a> <i>Спорт-Экспресс</i>\n\n'
+        "<b>Другое</b>\n"
+        "• ещё 7 новых записей <i>Лента</i>"
+    )
+    (english,) = render_digest(lines[:1], "en", "today")
+    assert english.startswith("<b>Digest · today · 1 new</b>\n\n<b>Central Asia</b>\n")
+
+
+def test_a_long_digest_lists_fifty_headlines_and_counts_the_rest() -> None:
+    lines = tuple(
+        DigestLine(f"Новость {n} " + "очень длинный заголовок " * 10, f"https://e.x/{n}", "S", ASIA)
+        for n in range(60)
+    )
+    messages = render_digest(lines, "ru", "now")
+    assert len(messages) > 1
+    joined = "\n".join(messages)
+    assert [n for n in range(60) if f'href="https://e.x/{n}"' in joined] == list(range(50))
+    assert joined.endswith("…и ещё 10. Самые свежие: /latest")
+    assert "новостей: 60" in messages[0]
+    for message in messages:
+        assert telegram_html_problems(message) == []
