@@ -141,13 +141,19 @@ TEST_MAP: dict[str, tuple[str, ...]] = {
     ),
     "bot/delivery/render.py": (
         "tests/unit/test_render.py",
+        "tests/e2e/test_digests.py",
         "tests/unit/test_preview.py",
         "tests/delivery/test_sender.py",
         "tests/e2e/test_summit.py",
         "tests/e2e/test_feed_to_subscriber.py",
     ),
+    "bot/delivery/schedule.py": (
+        "tests/unit/test_schedule.py",
+        "tests/e2e/test_digests.py",
+    ),
     "bot/delivery/outbox.py": (
         "tests/delivery/test_sender.py",
+        "tests/e2e/test_digests.py",  # quiet hours, digests, a chat's time zone
         "tests/delivery/test_pacing.py",
         "tests/e2e/test_handlers.py",  # forum threads, blocked chats
         "tests/e2e/test_feed_to_subscriber.py",
@@ -197,6 +203,13 @@ TEST_MAP: dict[str, tuple[str, ...]] = {
         "tests/e2e/test_feed_to_subscriber.py",
     ),
     "handlers/opml.py": ("tests/e2e/test_opml_e2e.py", "tests/e2e/test_handlers.py"),
+    "handlers/settings.py": ("tests/e2e/test_digests.py",),
+    "handlers/membership.py": ("tests/e2e/test_handlers.py", "tests/e2e/test_commands.py"),
+    "handlers/subscriptions.py": (
+        "tests/e2e/test_channels.py",
+        "tests/e2e/test_handlers.py",
+        "tests/e2e/test_commands.py",
+    ),
     "handlers/": ("tests/e2e",),
     "storage/lock.py": (
         "tests/storage/test_lock.py",
@@ -215,6 +228,8 @@ TEST_MAP: dict[str, tuple[str, ...]] = {
         "tests/e2e/test_handlers.py",
         "tests/e2e/test_commands.py",
         "tests/e2e/test_summit.py",
+        "tests/e2e/test_digests.py",
+        "tests/e2e/test_channels.py",
         "tests/e2e/test_crash.py",
     ),
 }
