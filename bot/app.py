@@ -21,8 +21,10 @@ from telegram.ext import (
     ContextTypes,
     Defaults,
     MessageHandler,
+    TypeHandler,
     filters,
 )
+from telegram.request import HTTPXRequest
 
 from bot.chat_admins import ChatAdmins
 from bot.config import Config
@@ -34,6 +36,13 @@ from bot.feeds.fetch import Fetcher, FetchPolicy
 from bot.feeds.refresh import EntryReader, FeedService, PollSettings
 from bot.feeds.sync import sync_config
 from bot.jobs import housekeeping, poll_feeds, send_digests
+from bot.journal import (
+    JournalingBot,
+    UpdateJournal,
+    mark_handled,
+    replay_unhandled,
+    skip_handled,
+)
 from bot.reading import read_and_file, same_story, start_reader_process
 from handlers import admin, membership, news, opml, settings, start, subscriptions
 from handlers.errors import on_error
@@ -46,6 +55,7 @@ SENDER_STOP_TIMEOUT = 15.0  # the send in flight: PTB's own timeouts end it well
 # are left out, so an edited /addfeed or /subscribe never runs twice.
 ALLOWED_UPDATES = [Update.MESSAGE, Update.MY_CHAT_MEMBER]
 POLL_TICK = 1.0  # how often the poll job asks storage which feeds are due (one indexed query)
+FIRST_GROUP, LAST_GROUP = -1, 1  # the journal's handlers, around the commands' group 0
 DIGEST_TICK = 15.0  # how late a digest may be: it asks storage which digests are due
 
 
@@ -61,25 +71,30 @@ def build_application(
     """Build the bot. Storage and the fetcher are opened at start-up unless given."""
     if not config.token:
         raise ValueError("BOT_TOKEN is not set")
+    base_url = config.api_base_url or "https://api.telegram.org/bot"
+    journal = UpdateJournal()
+    bot = JournalingBot(
+        config.token,
+        base_url=base_url,
+        # Files come from the same server's /file/bot.
+        base_file_url=base_url[: -len("bot")] + "file/bot" if base_url.endswith("/bot") else None,
+        defaults=Defaults(
+            parse_mode=ParseMode.HTML,
+            # One choice for every card, pushed or requested (the sender uses this Bot).
+            link_preview_options=LinkPreviewOptions(is_disabled=not config.delivery.link_previews),
+        ),
+        rate_limiter=Pacer(limits(config)),  # every sending call: Telegram's limits, replies first
+        # PTB's own defaults when it builds the Bot: many sends at once, one getUpdates.
+        request=HTTPXRequest(connection_pool_size=256),
+        get_updates_request=HTTPXRequest(connection_pool_size=1),
+        journal=journal,
+        clock=clock,
+    )
     builder = (
         ApplicationBuilder()
-        .token(config.token)
+        .bot(bot)
         .context_types(ContextTypes(context=NewsContext, bot_data=BotData))
-        .defaults(
-            Defaults(
-                parse_mode=ParseMode.HTML,
-                # One choice for every card, pushed or requested (the sender uses this Bot).
-                link_preview_options=LinkPreviewOptions(
-                    is_disabled=not config.delivery.link_previews
-                ),
-            )
-        )
-        .rate_limiter(Pacer(limits(config)))  # every sending call: Telegram's limits, replies first
     )
-    if config.api_base_url:
-        builder = builder.base_url(config.api_base_url)
-        if config.api_base_url.endswith("/bot"):  # files come from the same server's /file/bot
-            builder = builder.base_file_url(config.api_base_url[: -len("bot")] + "file/bot")
     app: NewsApplication = builder.build()  # type: ignore[assignment]
     tasks: list[asyncio.Task[Any]] = []
 
@@ -99,6 +114,8 @@ def build_application(
             reader_pool=pool,
         )
         app.bot_data.services = Services(config, db, feeds, sender, clock, ChatAdmins(clock))
+        journal.storage = db
+        await replay_unhandled(db, app.bot, app.update_queue)  # commands a crash interrupted
         await sync_config(config, db, clock())
         released = await db.release_claims()  # rows the last run had in hand: sent again
         if released:
@@ -136,6 +153,8 @@ def build_application(
     app.post_stop = post_stop
     app.post_shutdown = post_shutdown
 
+    # Before any handler: an update handled before (Telegram delivered it again) stops here.
+    app.add_handler(TypeHandler(Update, skip_handled), group=FIRST_GROUP)
     # Handlers, in the order /help lists them. Users first:
     app.add_handler(CommandHandler("start", start.start))
     app.add_handler(CommandHandler("help", start.help_command))
@@ -168,6 +187,8 @@ def build_application(
     )
     # The bot blocked, removed, or let back in: the chat is paused or resumed at once.
     app.add_handler(ChatMemberHandler(membership.my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
+    # After every handler: the update is marked handled in the journal.
+    app.add_handler(TypeHandler(Update, mark_handled), group=LAST_GROUP)
     # One error handler for everything a handler did not expect.
     app.add_error_handler(on_error)
 

@@ -24,7 +24,10 @@ async def poll_feeds(context: NewsContext) -> None:
 async def housekeeping(context: NewsContext) -> None:
     """Daily: forget the story index of items too old to be matched by a new one."""
     pruned = await context.storage.prune_story_bands(before=context.now() - STORY_WINDOW)
-    log.info("housekeeping: %d story band rows pruned", pruned)
+    forgotten = await context.storage.prune_updates(before=context.now() - 24 * 3600)
+    log.info(
+        "housekeeping: %d story band rows pruned, %d handled updates forgotten", pruned, forgotten
+    )
 
 
 async def send_digests(context: NewsContext) -> None:

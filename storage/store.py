@@ -703,6 +703,36 @@ class Storage:
             Subscription(r["chat_id"], r["thread_id"], _topic(r, offset=3), r["mode"]) for r in rows
         ]
 
+    # --- updates taken from Telegram (a journal, so a crash loses no command) -------------
+
+    async def journal_updates(self, updates: Sequence[tuple[int, str]], *, now: float) -> None:
+        """Write down (update_id, JSON) pairs; one already known is left as it is."""
+        async with self._transaction() as conn:
+            await conn.executemany(
+                "INSERT OR IGNORE INTO updates (id, body, received_at) VALUES (?, ?, ?)",
+                [(update_id, body, now) for update_id, body in updates],
+            )
+
+    async def unhandled_updates(self) -> list[tuple[int, str]]:
+        """Updates taken but not handled (the last run stopped first), oldest first."""
+        rows = await self._all("SELECT id, body FROM updates WHERE handled = 0 ORDER BY id")
+        return [(int(r[0]), str(r[1])) for r in rows]
+
+    async def update_handled(self, update_id: int) -> bool:
+        row = await self._one("SELECT handled FROM updates WHERE id = ?", (update_id,))
+        return row is not None and bool(row[0])
+
+    async def mark_update_handled(self, update_id: int) -> None:
+        await self._execute("UPDATE updates SET handled = 1 WHERE id = ?", (update_id,))
+
+    async def prune_updates(self, *, before: float) -> int:
+        """Forget handled updates taken before `before`."""
+        async with self._transaction() as conn:
+            cursor = await conn.execute(
+                "DELETE FROM updates WHERE handled = 1 AND received_at < ?", (before,)
+            )
+        return cursor.rowcount
+
     # --- outbox -------------------------------------------------------------------------
     #
     # A row is 'pending' until the sender claims it ('sending'), then 'sent' or 'failed', or

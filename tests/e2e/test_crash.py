@@ -244,3 +244,52 @@ topics = ["asia"]
     finally:
         feeds.stop()
         api.stop()
+
+
+def test_commands_taken_before_a_kill_9_are_answered_after_the_restart(tmp_path: Path) -> None:
+    """30 users write at once; the bot is killed after its first answer, when it has taken
+    every command from Telegram (and told Telegram so). After the restart every user has
+    an answer; a second one only for commands being handled at the kill (at least once)."""
+    api = FakeBotApi().start()
+    db = tmp_path / "bot.db"
+    users = range(300_000, 300_030)
+    try:
+        config = tmp_path / "config.toml"
+        config.write_text(
+            f"""[bot]
+database = "{db}"
+api_base_url = "{api.base_url}"
+
+[[topics]]
+slug = "asia"
+name_ru = "Азия"
+name_en = "Asia"
+""",
+            encoding="utf-8",
+        )
+        with newsbot(config, api) as process:
+            for user in users:
+                api.send_command("/subscribe asia", user_id=user)
+            wait_until(lambda: any(api.messages_to(user) for user in users), "a first answer")
+            process.send_signal(signal.SIGKILL)
+            process.wait(timeout=30)
+        answered_before = sum(1 for user in users if api.messages_to(user))
+        taken = query(db, "SELECT count(*) FROM updates")
+
+        with newsbot(config, api):
+            wait_until(lambda: all(api.messages_to(user) for user in users), "every answer")
+            wait_until(
+                lambda: query(db, "SELECT count(*) FROM subscriptions") == len(users),
+                "every subscription",
+            )
+        answers = sum(len(api.messages_to(user)) for user in users)
+        print(
+            f"answered before the kill: {answered_before}; written down: {taken}; "
+            f"answers in all: {answers}"
+        )
+        assert answered_before < len(users)  # the kill came with commands still unanswered
+        assert taken == len(users)  # every one of them was written down when taken
+        # Repeated: only the one being handled at the kill (updates are handled one at a time).
+        assert answers - len(users) <= 1
+    finally:
+        api.stop()

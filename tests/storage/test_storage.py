@@ -767,3 +767,19 @@ async def test_a_chat_time_zone_is_stored_with_its_next_digest(store: Storage) -
     assert [c.id for c in await store.due_digests(NOW + 20)] == [5]
     await store.deactivate_chat(5)
     assert await store.due_digests(NOW + 20) == []  # a paused chat gets no digest
+
+
+async def test_updates_are_written_down_once_and_forgotten_a_day_after_handling(
+    store: Storage,
+) -> None:
+    await store.journal_updates([(5, '{"update_id": 5}'), (3, '{"update_id": 3}')], now=NOW)
+    await store.journal_updates([(5, '{"changed": true}')], now=NOW + 50)  # taken again
+    assert await store.unhandled_updates() == [(3, '{"update_id": 3}'), (5, '{"update_id": 5}')]
+    assert not await store.update_handled(3) and not await store.update_handled(99)
+    await store.mark_update_handled(3)
+    assert await store.update_handled(3)
+    assert await store.unhandled_updates() == [(5, '{"update_id": 5}')]
+    assert await store.prune_updates(before=NOW) == 0  # taken at NOW, not before
+    assert await store.prune_updates(before=NOW + 1) == 1  # the handled one only
+    assert not await store.update_handled(3)
+    assert await store.unhandled_updates() == [(5, '{"update_id": 5}')]

@@ -140,6 +140,7 @@ class FakeBotApi:
     # (chat id, user id) -> status getChatMember answers ("creator", "administrator", ...);
     # anyone else is an ordinary "member".
     members: dict[tuple[int, int], str] = field(default_factory=dict)
+    delivered: dict[int, dict[str, Any]] = field(default_factory=dict)  # every update queued
     message_limit: int = 4096  # text longer than this once parsed: 400 "message is too long"
     # getChat: chats by "@username" and by id; the bot's rights there are in `members`
     # under BOT_ID ("administrator" may post unless the chat is in `cannot_post`).
@@ -245,6 +246,7 @@ class FakeBotApi:
             update_id = next(self._update_ids)
             self._chat_types[chat["id"]] = chat["type"]
             self._updates.append({"update_id": update_id, kind: message})
+            self.delivered[update_id] = {"update_id": update_id, kind: message}
             self._cond.notify_all()
         return update_id
 

@@ -1,0 +1,73 @@
+"""Updates are written down before Telegram is told they were received: a command taken and
+not handled when the bot stopped is handled at the next start; one handled already is not
+handled again when Telegram delivers it a second time."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from telegram import Update
+
+from bot.i18n import t
+from storage import open_storage
+from tests.support.fake_bot_api import FakeBotApi
+from tests.support.harness import USER, RunningBot, eventually, running_bot_against
+
+
+def start_update(update_id: int, user: int) -> dict[str, object]:
+    return {
+        "update_id": update_id,
+        "message": {
+            "message_id": 1,
+            "date": 1_800_000_000,
+            "chat": {"id": user, "type": "private", "first_name": "u"},
+            "from": {"id": user, "is_bot": False, "first_name": "u", "language_code": "en"},
+            "text": "/start",
+            "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
+        },
+    }
+
+
+async def test_a_command_taken_before_a_crash_is_answered_at_the_next_start(
+    tmp_path: Path,
+) -> None:
+    storage = await open_storage(tmp_path / "newsbot.db")  # the database the crash left
+    await storage.journal_updates(
+        [(77, json.dumps(start_update(77, 7007))), (78, json.dumps(start_update(78, 7008)))],
+        now=1_800_000_000,
+    )
+    await storage.mark_update_handled(78)  # answered before the crash
+    await storage.close()
+
+    async with running_bot_against(FakeBotApi(), tmp_path) as bot:
+        (welcome,) = await bot.wait_for_messages(7007, 1)
+        assert welcome.text.startswith(t("en", "welcome"))
+
+        async def all_handled() -> bool:
+            return await bot.storage.unhandled_updates() == []
+
+        await eventually(all_handled)
+        (answer,) = await bot.say("/start", user=USER)  # and the bot goes on as usual
+        assert answer.text.startswith(t("ru", "welcome"))
+        assert bot.api.messages_to(7008) == []
+
+
+async def test_an_update_handled_once_is_not_handled_again(running_bot: RunningBot) -> None:
+    bot = running_bot
+    (answer,) = await bot.say("/start", user=USER)
+    (update_id,) = [i for i, u in bot.api.delivered.items() if u["message"]["from"]["id"] == USER]
+
+    async def handled() -> bool:
+        return await bot.storage.update_handled(update_id)
+
+    await eventually(handled)
+
+    again = Update.de_json(bot.api.delivered[update_id], bot.app.bot)
+    await bot.app.process_update(again)  # Telegram handing the same update over again
+    fresh = Update.de_json(start_update(update_id + 1000, USER), bot.app.bot)
+    await bot.app.process_update(fresh)  # never written down: handled as any update
+    messages = await bot.wait_for_messages(USER, 2)
+    # The repeat sent nothing: the next message is the fresh update's, in its language.
+    assert messages[0].text == answer.text
+    assert messages[1].text.startswith(t("en", "welcome"))
