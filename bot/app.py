@@ -177,6 +177,7 @@ def build_application(
     app.add_handler(CommandHandler("feeds", admin.feeds))
     app.add_handler(CommandHandler("feed", admin.feed))
     app.add_handler(CommandHandler("refresh", admin.refresh, block=False))
+    app.add_handler(CommandHandler("delivery", admin.delivery))
     # OPML: /export sends every feed as a file; an .opml file sent in a private chat is
     # imported (its feeds are checked by the poll job, not during the import).
     app.add_handler(CommandHandler("export", opml.export))

@@ -1,4 +1,4 @@
-"""Admin commands: /addfeed, /removefeed, /feeds, /feed, /refresh."""
+"""Admin commands: /addfeed, /removefeed, /feeds, /feed, /refresh, /delivery."""
 
 from __future__ import annotations
 
@@ -195,3 +195,27 @@ async def refresh(update: Update, context: NewsContext) -> None:
             queued=outcome.queued,
         ),
     )
+
+
+@admin_only
+async def delivery(update: Update, context: NewsContext) -> None:
+    """How delivery goes: the queue now, and the last day's cards sent and failed, with why."""
+    lang, now = lang_of(update, context), context.now()
+    stats = await context.storage.delivery_stats(since=now - 24 * 3600, now=now)
+    lines = [
+        t(
+            lang,
+            "delivery_report",
+            due=stats.due,
+            held=stats.held,
+            sending=stats.sending,
+            sent=stats.sent,
+            failed=stats.failed,
+            paused=stats.paused_chats,
+        )
+    ]
+    lines += [
+        t(lang, "delivery_error", count=count, error=e(cut_text(error, 200)))
+        for error, count in stats.errors
+    ]
+    await reply(update, "\n".join(lines))

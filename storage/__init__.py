@@ -2,6 +2,7 @@
 
 from storage.models import (
     Chat,
+    DeliveryStats,
     DigestLine,
     Feed,
     FeedCheck,
@@ -16,6 +17,7 @@ from storage.store import FeedExistsError, SameStory, Storage, open_storage
 
 __all__ = [
     "Chat",
+    "DeliveryStats",
     "DigestLine",
     "Feed",
     "FeedCheck",

@@ -148,3 +148,16 @@ class OutboxEntry:
     chat_timezone: str | None = None
     quiet: tuple[int, int] | None = None
     digest: tuple[DigestLine, ...] = ()  # not empty: this row carries the chat's digest
+
+
+@dataclass(frozen=True)
+class DeliveryStats:
+    """The outbox at a glance, for admins: what waits, what went, what failed and why."""
+
+    due: int  # pending, to go as soon as the pacer lets it
+    held: int  # pending for a digest or the end of quiet hours
+    sending: int
+    sent: int  # of the rows queued since the report's start
+    failed: int  # of the rows queued since the report's start
+    paused_chats: int
+    errors: tuple[tuple[str, int], ...] = ()  # the most frequent reasons of those failures

@@ -17,6 +17,7 @@ import aiosqlite
 from storage.db import connect
 from storage.models import (
     Chat,
+    DeliveryStats,
     DigestLine,
     Feed,
     FeedCheck,
@@ -815,6 +816,38 @@ class Storage:
     async def outbox_counts(self) -> dict[str, int]:
         rows = await self._all("SELECT status, count(*) FROM outbox GROUP BY status")
         return {r[0]: int(r[1]) for r in rows}
+
+    async def delivery_stats(self, *, since: float, now: float) -> DeliveryStats:
+        """Counts for the admins' /delivery: the queue now, and the fate of rows queued since
+        `since` (failures with their three most frequent reasons)."""
+        row = await self._one(
+            """SELECT
+                 count(*) FILTER (WHERE status = 'pending' AND not_before <= ?),
+                 count(*) FILTER (WHERE status = 'pending' AND not_before > ?),
+                 count(*) FILTER (WHERE status = 'sending'),
+                 count(*) FILTER (WHERE status = 'sent' AND created_at >= ?),
+                 count(*) FILTER (WHERE status = 'failed' AND created_at >= ?)
+               FROM outbox""",
+            (now, now, since, since),
+        )
+        paused = await self._one("SELECT count(*) FROM chats WHERE active = 0")
+        errors = await self._all(
+            """SELECT coalesce(last_error, '?'), count(*) AS n FROM outbox
+               WHERE status = 'failed' AND created_at >= ?
+               GROUP BY 1 ORDER BY n DESC, 1 LIMIT 3""",
+            (since,),
+        )
+        assert row is not None and paused is not None
+        due, held, sending, sent, failed = (int(v) for v in row)
+        return DeliveryStats(
+            due=due,
+            held=held,
+            sending=sending,
+            sent=sent,
+            failed=failed,
+            paused_chats=int(paused[0]),
+            errors=tuple((str(r[0]), int(r[1])) for r in errors),
+        )
 
     async def record_part(self, outbox_id: int, *, message_id: int) -> None:
         """Telegram accepted the next part of a claimed row: a retry starts after it."""

@@ -29,6 +29,7 @@ MESSAGES: dict[str, str] = {
         "/feeds — feeds and their health\n"
         "/feed &lt;id&gt; — one feed in detail\n"
         "/refresh &lt;id&gt; — check a feed now\n"
+        "/delivery — delivery: queue, sent, failures\n"
         "/export — all feeds as an OPML file\n"
         "Send me an .opml file to follow its feeds"
     ),
@@ -117,6 +118,12 @@ MESSAGES: dict[str, str] = {
     "mode_digest": "a digest at {times}",
     "quiet_hours": "from {start} to {end}",
     "quiet_none": "none",
+    "delivery_report": (
+        "<b>Delivery</b>\nQueued: {due} · waiting for a digest or quiet hours: {held}"
+        " · being sent: {sending}\nLast 24 h: sent {sent}, failed {failed}"
+        "\nPaused chats (bot blocked or removed): {paused}"
+    ),
+    "delivery_error": "• {count} × {error}",
     "digest_header": "Digest · {when} · {count} new",
     "digest_other": "Other",
     "digest_more": "{count} more new items",

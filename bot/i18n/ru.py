@@ -29,6 +29,7 @@ MESSAGES: dict[str, str] = {
         "/feeds — ленты и их состояние\n"
         "/feed &lt;номер&gt; — одна лента подробно\n"
         "/refresh &lt;номер&gt; — проверить ленту сейчас\n"
+        "/delivery — доставка: очередь, отправлено, ошибки\n"
         "/export — все ленты файлом OPML\n"
         "Пришлите файл .opml — добавлю ленты из него"
     ),
@@ -119,6 +120,12 @@ MESSAGES: dict[str, str] = {
     "mode_digest": "дайджест в {times}",
     "quiet_hours": "с {start} до {end}",
     "quiet_none": "нет",
+    "delivery_report": (
+        "<b>Доставка</b>\nВ очереди: {due} · ждут дайджеста или конца тихих часов: {held}"
+        " · отправляются: {sending}\nЗа сутки: отправлено {sent}, не доставлено {failed}"
+        "\nЧатов на паузе (бот заблокирован или удалён): {paused}"
+    ),
+    "delivery_error": "• {count} × {error}",
     "digest_header": "Дайджест · {when} · новостей: {count}",
     "digest_other": "Другое",
     "digest_more": "ещё {count} новых записей",

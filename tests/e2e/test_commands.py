@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from bot.delivery.pacing import Pacer
+from bot.i18n import t
 from tests.conftest import REPO_ROOT
 from tests.e2e.conftest import ADMIN, USER
 from tests.support.fake_bot_api import FakeBotApi
@@ -162,3 +163,52 @@ def test_newsbot_run_polls_the_configured_api(tmp_path: Path) -> None:
         assert (tmp_path / "bot.db").exists()
     finally:
         api.stop()
+
+
+async def test_delivery_report_counts_the_queue_the_last_day_and_why_cards_failed(
+    running_bot: RunningBot,
+) -> None:
+    bot = running_bot
+    bot.feeds.put("/news.xml", rss("Лента", [FeedItem("old", "Казахстан: старое", "Казахстан.")]))
+    await bot.say(f"/addfeed {bot.feeds.url('/news.xml')} central-asia", user=ADMIN, replies=2)
+    readers = [301, 302, 303, 304]
+    for chat in readers:
+        await bot.say("/subscribe central-asia", user=chat)
+    await bot.say("/digest 08:00", user=304)  # its card waits for the digest
+    bot.api.fail_next_send(301, 400, "Bad Request: TOPIC_CLOSED")
+    bot.api.fail_next_send(302, 400, "Bad Request: TOPIC_CLOSED")
+    bot.feeds.put(
+        "/news.xml",
+        rss(
+            "Лента",
+            [
+                FeedItem("new", "Казахстан: новость", "Казахстан."),
+                FeedItem("old", "Казахстан: старое", "Казахстан."),
+            ],
+        ),
+    )
+    bot.clock.advance(601)
+    await bot.poll()
+
+    async def settled() -> bool:
+        return await bot.storage.outbox_counts() == {"failed": 2, "sent": 1, "pending": 1}
+
+    await eventually(settled)
+    (report,) = await bot.say("/delivery", user=ADMIN, language="en")
+    assert report.text == "\n".join(
+        [
+            t("en", "delivery_report", due=0, held=1, sending=0, sent=1, failed=2, paused=0),
+            t("en", "delivery_error", count=2, error="bad request: Topic_closed"),
+        ]
+    )
+    bot.clock.advance(25 * 3600)  # a day later: the digest went, the failures are history
+    await bot.send_digests()
+
+    async def digest_sent() -> bool:
+        return await bot.storage.outbox_counts() == {"failed": 2, "sent": 2}
+
+    await eventually(digest_sent)
+    (later,) = await bot.say("/delivery", user=ADMIN, language="en")
+    assert later.text == t(
+        "en", "delivery_report", due=0, held=0, sending=0, sent=0, failed=0, paused=0
+    )

@@ -150,6 +150,7 @@ ADMIN_ACTIONS = [
     AdminAction("feed", _command(lambda bot: "/feed 1"), "admin_only"),
     AdminAction("refresh", _command(lambda bot: "/refresh 1"), "admin_only"),
     AdminAction("export", _command(lambda bot: "/export"), "admin_only"),
+    AdminAction("delivery", _command(lambda bot: "/delivery"), "admin_only"),
     AdminAction("opml-document", _opml_document, "opml_not_admin"),
 ]
 
