@@ -74,6 +74,7 @@ class ScriptedBotApi(FakeBotApi):
 
     script: dict[int, list[Answer]] = field(default_factory=dict)
     blocked: set[int] = field(default_factory=set)
+    outage: Callable[[], bool] = lambda: False  # while true, every sendMessage gets 502
     attempts: list[int] = field(default_factory=list)  # the chat of every sendMessage call
 
     def __post_init__(self) -> None:
@@ -95,6 +96,8 @@ class ScriptedBotApi(FakeBotApi):
             answer: Answer = planned.pop(0) if planned else OK
             if chat_id in self.blocked:
                 answer = BLOCKED
+            if self.outage():
+                answer = BAD_GATEWAY
         if answer == HANG_UP:
             raise _HangUp
         if isinstance(answer, tuple):
@@ -303,6 +306,55 @@ async def test_after_max_attempts_transient_failures_the_row_fails_with_the_erro
     rig.clock.advance(24 * 3600)
     assert await drained(rig.sender) == 0
     assert rig.api.tried(ALICE) == MAX_ATTEMPTS and rig.texts(ALICE) == []
+
+
+async def drain_until_sent(rig: Rig, rows: int) -> int:
+    """Drain, then move the clock to the next row due, until `rows` rows are sent; the
+    number of drains it took."""
+    drains = 0
+    while [r.status for r in rig.rows()].count("sent") < rows:
+        drains += 1
+        assert drains < 200, rig.rows()
+        await drained(rig.sender)
+        due = await rig.storage.next_outbox_time()
+        if due is not None and due > rig.clock():
+            rig.clock.advance(due - rig.clock())
+    return drains
+
+
+async def test_telegram_answering_502_for_ten_minutes_delays_every_card_and_drops_none(
+    rig: Rig,
+) -> None:
+    for chat in (ALICE, BOB, CAROL):
+        await rig.subscriber(chat)
+    titles = ["Переговоры в Астане", "Встреча в Душанбе", "Саммит ШОС"]
+    await rig.publish(*(rig.draft(title) for title in titles))
+    outage_ends = rig.clock() + 600
+    rig.api.outage = lambda: rig.clock() < outage_ends
+
+    await drain_until_sent(rig, 9)
+
+    assert rig.clock() >= outage_ends
+    assert rig.api.attempts.count(ALICE) > 3  # tried during the outage, and again after it
+    for chat in (ALICE, BOB, CAROL):  # every card once, in order
+        assert [text.split("\n")[0] for text in rig.texts(chat)] == [f"<b>{t}</b>" for t in titles]
+    assert all(r.status == "sent" for r in rig.rows())
+
+
+async def test_four_429s_then_a_502_spend_one_attempt_and_the_row_is_delivered(
+    rig: Rig,
+) -> None:
+    await rig.subscriber(ALICE)
+    await rig.publish(rig.draft("Переговоры в Астане"))
+    too_many = error(429, "Too Many Requests: retry after 3", retry_after=3)
+    rig.api.script[ALICE] = [too_many] * 4 + [BAD_GATEWAY]
+
+    await drain_until_sent(rig, 1)
+
+    assert rig.api.tried(ALICE) == 6
+    row = rig.row(ALICE)
+    assert (row.status, row.attempts) == ("sent", 2)  # the 502, and the send that went
+    assert len(rig.texts(ALICE)) == 1
 
 
 # --- refusals -----------------------------------------------------------------------------
