@@ -97,16 +97,17 @@ async def broadcast(tmp_path: Path) -> AsyncIterator[Broadcast]:
 async def test_a_broadcast_to_chats_and_groups_with_split_cards_draws_no_429(
     broadcast: Broadcast,
 ) -> None:
-    private = list(range(1001, 1151))
-    groups = [-2001, -2002]
+    private = list(range(1001, 1501))  # with the groups, over 2,000 messages
+    groups = [-2001, -2002, -2003, -2004]
     await broadcast.subscribers(*private, *groups)
     await broadcast.publish("a")
     await broadcast.publish("long", documents=long_documents())  # two parts or more
     await broadcast.publish("b")
 
-    delivered = await asyncio.wait_for(broadcast.sender().drain(), timeout=60)
+    delivered = await asyncio.wait_for(broadcast.sender().drain(), timeout=120)
 
     assert delivered == 3 * (len(private) + len(groups))
+    assert len(broadcast.api.sent) >= 2000
     assert broadcast.api.too_many == []  # no limit was broken, so no 429
     assert broadcast.pacer.retries == 0
     assert await broadcast.storage.outbox_counts() == {"sent": delivered}
@@ -150,6 +151,40 @@ async def test_a_429_for_one_chat_holds_that_chat_only_and_the_message_still_goe
     assert sorted(order) == chats  # everyone once, the held chat included
     assert order[-1] == 1001  # held for a second; the 19 others did not wait for it
     assert await broadcast.storage.outbox_counts() == {"sent": len(chats)}
+
+
+async def test_blocks_moves_and_5xx_bursts_mid_broadcast_lose_nothing(
+    broadcast: Broadcast,
+) -> None:
+    private = list(range(1001, 1201))
+    await broadcast.subscribers(*private, -2001)
+    await broadcast.publish("a")
+    api = broadcast.api
+    api.fail_next_send(1050, 403, "Forbidden: bot was blocked by the user")
+    api.fail_next_send(
+        -2001,
+        400,
+        "Bad Request: group chat was upgraded to a supergroup chat",
+        migrate_to_chat_id=-100_2001,
+    )
+    bursty = private[100:120]
+    for chat in bursty:
+        api.fail_next_send(chat, 502, "Bad Gateway")
+    sender = broadcast.sender()
+
+    first = await asyncio.wait_for(sender.drain(), timeout=60)
+    broadcast.clock.advance(3600)  # the 502s' retries are due
+    second = await asyncio.wait_for(sender.drain(), timeout=60)
+
+    assert first + second == len(private)  # all but the blocked chat; the group moved
+    assert second == len(bursty)
+    got = {m.chat_id for m in api.sent}
+    assert got == (set(private) - {1050}) | {-100_2001}
+    assert len(api.sent) == len(got)  # once each
+    assert await broadcast.storage.outbox_counts() == {"sent": len(private), "failed": 1}
+    blocked = await broadcast.storage.chat(1050)
+    assert blocked is not None and not blocked.active
+    assert api.too_many == []
 
 
 # --- the pacer alone, on an injected clock ------------------------------------------------

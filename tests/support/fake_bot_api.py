@@ -282,12 +282,20 @@ class FakeBotApi:
         return update_id
 
     def fail_next_send(
-        self, chat_id: int, status: int, description: str, *, retry_after: int | None = None
+        self,
+        chat_id: int,
+        status: int,
+        description: str,
+        *,
+        retry_after: int | None = None,
+        migrate_to_chat_id: int | None = None,
     ) -> None:
         """Answer the next sendMessage to `chat_id` with this Bot API error instead of sending."""
         body: dict[str, Any] = {"ok": False, "error_code": status, "description": description}
         if retry_after is not None:
             body["parameters"] = {"retry_after": retry_after}
+        if migrate_to_chat_id is not None:
+            body["parameters"] = {"migrate_to_chat_id": migrate_to_chat_id}
         with self._cond:
             self.failures.setdefault(chat_id, []).append((status, body))
 
