@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from telegram import Update
+from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, ExtBot
 
 from bot.context import NewsContext
@@ -44,10 +46,7 @@ class UpdateJournal:
 
 
 class JournalingBot(ExtBot[None]):
-    """An ExtBot whose getUpdates writes what it got to the journal before returning it.
-
-    A failed write raises out of getUpdates: PTB then retries the call with the same offset,
-    so Telegram keeps the updates until they are written."""
+    """An ExtBot whose getUpdates writes what it got to the journal before returning it."""
 
     def __init__(
         self, *args: Any, journal: UpdateJournal, clock: Callable[[], float], **kwargs: Any
@@ -59,7 +58,12 @@ class JournalingBot(ExtBot[None]):
 
     async def get_updates(self, *args: Any, **kwargs: Any) -> tuple[Update, ...]:
         updates = await super().get_updates(*args, **kwargs)
-        await self._journal.write(updates, self._journal_clock())
+        try:
+            await self._journal.write(updates, self._journal_clock())
+        except (sqlite3.Error, ValueError) as exc:  # storage failing, or closed
+            # As a failed getUpdates: PTB retries with backoff (and the same offset, so
+            # Telegram keeps them), or, stopping, gives up on acknowledging them.
+            raise TelegramError(f"updates not taken, storage failed: {exc!r}") from exc
         return updates
 
 

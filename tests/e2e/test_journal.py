@@ -4,9 +4,13 @@ handled again when Telegram delivers it a second time."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
+import pytest
 from telegram import Update
 
 from bot.i18n import t
@@ -71,3 +75,35 @@ async def test_an_update_handled_once_is_not_handled_again(running_bot: RunningB
     # The repeat sent nothing: the next message is the fresh update's, in its language.
     assert messages[0].text == answer.text
     assert messages[1].text.startswith(t("en", "welcome"))
+
+
+async def beside_the_bot(db: Path, statement: str) -> None:
+    """Change the database from another connection, in a thread: the bot's event loop keeps
+    running, so a transaction of the bot's in progress can finish and free the lock."""
+
+    def run() -> None:
+        with closing(sqlite3.connect(db, isolation_level=None, timeout=30)) as conn:
+            conn.execute(statement)
+
+    await asyncio.to_thread(run)
+
+
+async def test_while_updates_cannot_be_written_down_they_are_left_with_telegram(
+    running_bot: RunningBot, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    bot = running_bot
+    db = tmp_path / "newsbot.db"  # the fixture's database
+    await beside_the_bot(
+        db,
+        """CREATE TRIGGER journal_fails BEFORE INSERT ON updates
+           BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END""",
+    )
+    calls = bot.api.calls.count("getUpdates")
+    bot.api.send_command("/start", user_id=USER)
+    # Taken from Telegram, not written down: not handled, not acknowledged, asked for again.
+    await bot.api.wait_for(lambda: bot.api.calls.count("getUpdates") >= calls + 2)
+    assert bot.api.messages_to(USER) == []
+    assert "storage failed" in caplog.text  # PTB logs the failed getUpdates
+    await beside_the_bot(db, "DROP TRIGGER journal_fails")
+    (answer,) = await bot.wait_for_messages(USER, 1, timeout=40)  # PTB's backoff: ≤ 30 s
+    assert answer.text.startswith(t("ru", "welcome"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import sqlite3
 from collections.abc import AsyncIterator
@@ -783,3 +784,22 @@ async def test_updates_are_written_down_once_and_forgotten_a_day_after_handling(
     assert await store.prune_updates(before=NOW + 1) == 1  # the handled one only
     assert not await store.update_handled(3)
     assert await store.unhandled_updates() == [(5, '{"update_id": 5}')]
+
+
+@pytest.mark.parametrize("steps", range(8))
+async def test_a_write_cancelled_at_any_point_leaves_no_transaction_open(
+    store: Storage, steps: int
+) -> None:
+    """A task cancelled in the middle of a write (PTB cancels its polling task at stop):
+    the next write still works, and the cancelled one was made whole or not at all."""
+    write = asyncio.create_task(
+        store.journal_updates([(1, "{}"), (2, "{}")], now=NOW), name="cancelled write"
+    )
+    for _ in range(steps):
+        await asyncio.sleep(0)  # let it get that far (BEGIN, the insert, COMMIT ...)
+    write.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await write
+    await store.journal_updates([(3, "{}")], now=NOW)
+    ids = [update_id for update_id, _ in await store.unhandled_updates()]
+    assert ids in ([3], [1, 2, 3])
