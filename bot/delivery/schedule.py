@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, available_timezones
 
-DAY = 24 * 60
 _CLOCK = re.compile(r"([01]?\d|2[0-3])[:.]([0-5]\d)")
 MAX_DIGESTS_A_DAY = 6
 
@@ -54,16 +53,14 @@ def next_digest_at(now: float, tz: ZoneInfo, times: Sequence[int]) -> float | No
     if not times:
         return None
     today = datetime.fromtimestamp(now, UTC).astimezone(tz).date()
-    candidates = (
-        _local_instant(today + timedelta(days=d), m, tz) for d in (-1, 0, 1, 2) for m in times
-    )
+    candidates = (_local_instant(today + timedelta(days=d), m, tz) for d in (0, 1) for m in times)
     return min(c for c in candidates if c > now)
 
 
 def quiet_until(now: float, tz: ZoneInfo, quiet: tuple[int, int] | None) -> float | None:
     """When the chat's quiet hours (start, end) end, if `now` is inside them; else None.
-    Hours may span midnight (23:00–07:00)."""
-    if quiet is None:
+    Hours may span midnight (23:00–07:00); the end is not inside them."""
+    if quiet is None or quiet[0] == quiet[1]:  # no hours at all between a start and itself
         return None
     start, end = quiet
     local = datetime.fromtimestamp(now, UTC).astimezone(tz)

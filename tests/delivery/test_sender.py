@@ -287,10 +287,11 @@ async def test_after_max_attempts_transient_failures_the_row_fails_with_the_erro
 ) -> None:
     await rig.subscriber(ALICE)
     await rig.publish(rig.draft("Переговоры в Астане"))
-    rig.api.script[ALICE] = [SERVER_ERROR] * MAX_ATTEMPTS
+    tries = 30  # over about six hours of Telegram failing
+    rig.api.script[ALICE] = [SERVER_ERROR] * tries
     started = rig.clock()
 
-    for attempt in range(MAX_ATTEMPTS - 1):
+    for attempt in range(tries - 1):
         assert await drained(rig.sender) == 0
         row = rig.row(ALICE)
         assert (row.status, row.attempts) == ("pending", attempt + 1)
@@ -301,11 +302,11 @@ async def test_after_max_attempts_transient_failures_the_row_fails_with_the_erro
 
     assert await drained(rig.sender) == 0
     row = rig.row(ALICE)
-    assert (row.status, row.attempts) == ("failed", MAX_ATTEMPTS)
+    assert (row.status, row.attempts) == ("failed", tries)
     assert row.last_error is not None and "Internal Server Error" in row.last_error
     rig.clock.advance(24 * 3600)
     assert await drained(rig.sender) == 0
-    assert rig.api.tried(ALICE) == MAX_ATTEMPTS and rig.texts(ALICE) == []
+    assert rig.api.tried(ALICE) == tries and rig.texts(ALICE) == []
 
 
 async def drain_until_sent(rig: Rig, rows: int) -> int:
@@ -355,6 +356,23 @@ async def test_four_429s_then_a_502_spend_one_attempt_and_the_row_is_delivered(
     row = rig.row(ALICE)
     assert (row.status, row.attempts) == ("sent", 2)  # the 502, and the send that went
     assert len(rig.texts(ALICE)) == 1
+
+
+async def test_quiet_hours_hold_a_row_without_spending_an_attempt(rig: Rig) -> None:
+    await rig.subscriber(ALICE)
+    await rig.subscriber(BOB)
+    # The rig's clock is 08:00 UTC, 11:00 in Moscow (the sender's time zone).
+    await rig.storage.set_quiet_hours(ALICE, (10 * 60, 12 * 60), now=rig.clock())
+    await rig.publish(rig.draft("Переговоры в Астане"))
+
+    assert await drained(rig.sender) == 1  # BOB's; ALICE's waits
+    row = rig.row(ALICE)
+    assert (row.status, row.attempts, row.last_error) == ("pending", 0, "quiet hours")
+    assert row.not_before == rig.clock() + 3600  # 12:00 in Moscow
+    assert rig.api.tried(ALICE) == 0
+    rig.clock.advance(3600)
+    assert await drained(rig.sender) == 1
+    assert (rig.row(ALICE).status, rig.row(ALICE).attempts) == ("sent", 1)
 
 
 # --- refusals -----------------------------------------------------------------------------
@@ -770,6 +788,8 @@ async def test_a_card_telegram_accepted_but_storage_could_not_record_is_never_se
     for chat in (ALICE, BOB):  # every card once, in order
         assert [text.split("\n")[0] for text in rig.texts(chat)] == [f"<b>{t}</b>" for t in titles]
     assert [r.status for r in rig.rows()] == ["sent"] * 6
+    # Storage failing spent no attempt: each row was tried once, as far as it knows.
+    assert [r.attempts for r in rig.rows()] == [1] * 6
     first = next(r for r in rig.rows() if r.chat_id == ALICE)
     assert first.message_id == rig.api.messages_to(ALICE)[0].message_id
 

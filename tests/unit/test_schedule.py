@@ -100,6 +100,8 @@ def test_digest_times_keep_to_the_local_clock_across_a_clock_change() -> None:
         ("2026-11-27 13:59", (780, 840), "2026-11-27 14:00"),
         ("2026-11-27 14:00", (780, 840), None),
         ("2026-11-27 03:00", None, None),
+        ("2026-11-27 03:00", (180, 180), None),  # an empty window holds nothing
+        ("2026-11-27 12:00", (180, 180), None),
     ],
 )
 def test_quiet_hours_hold_until_their_end(
