@@ -19,6 +19,7 @@ from handlers.common import (
     thread_of,
     topic_list,
 )
+from storage import Topic
 
 
 async def topics(update: Update, context: NewsContext) -> None:
@@ -45,21 +46,17 @@ _CHANNEL = re.compile(r"@[A-Za-z]\w{3,31}|-100\d{1,16}")
 
 async def subscribe(update: Update, context: NewsContext) -> None:
     lang = lang_of(update, context)
-    available = await context.storage.topics()
     found = await _target(update, context, context.args or [])
     if found is None:
         return
     target, slug = found
     if slug is None:
+        available = await context.storage.topics()
         example = available[0].slug if available else "news"
         await reply(update, t(lang, "usage_subscribe", example=e(example)))
         return
-    topic = await context.storage.topic(slug.lower())
+    topic = await _topic(update, context, slug)
     if topic is None:
-        await reply(
-            update,
-            t(lang, "unknown_topic", slug=e(slug.lower()), available=topic_list(available, lang)),
-        )
         return
     storage, now = context.storage, context.now()
     await storage.upsert_chat(target.chat_id, type=target.type, language=lang, now=now)
@@ -81,13 +78,8 @@ async def unsubscribe(update: Update, context: NewsContext) -> None:
     if slug is None:
         await reply(update, t(lang, "usage_unsubscribe"))
         return
-    topic = await context.storage.topic(slug.lower())
+    topic = await _topic(update, context, slug)
     if topic is None:
-        available = await context.storage.topics()
-        await reply(
-            update,
-            t(lang, "unknown_topic", slug=e(slug.lower()), available=topic_list(available, lang)),
-        )
         return
     removed = await context.storage.remove_subscription(
         target.chat_id, topic.id, thread_id=target.thread_id
@@ -96,6 +88,16 @@ async def unsubscribe(update: Update, context: NewsContext) -> None:
         update,
         _answer(lang, "unsubscribed" if removed else "not_subscribed", target, topic.name(lang)),
     )
+
+
+async def _topic(update: Update, context: NewsContext, slug: str) -> Topic | None:
+    """The topic `slug` names (in any case); None, with the topics there are, if none."""
+    topic = await context.storage.topic(slug.lower())
+    if topic is None:
+        lang, available = lang_of(update, context), await context.storage.topics()
+        listed = topic_list(available, lang)
+        await reply(update, t(lang, "unknown_topic", slug=e(slug.lower()), available=listed))
+    return topic
 
 
 async def mysubs(update: Update, context: NewsContext) -> None:
