@@ -162,20 +162,24 @@ async def _channel(update: Update, context: NewsContext, name: str) -> ChatFullI
         return None
     try:
         channel = await context.bot.get_chat(name)
-        if channel.type != Chat.CHANNEL:
-            await reply(update, t(lang, "not_a_channel", channel=e(name)))
-            return None
-        me = await context.bot.get_chat_member(channel.id, context.bot.id)
-        if not _may_post(me):
-            await reply(update, t(lang, "channel_bot_cannot_post", channel=e(name)))
-            return None
-        if not await context.chat_admins.is_admin(context.bot, channel.id, user.id):
-            await reply(update, t(lang, "channel_admins_only", channel=e(name)))
-            return None
+        refusal = await _channel_refusal(context, channel, user.id)
     except (BadRequest, Forbidden):  # no such chat, or one the bot cannot see into
-        await reply(update, t(lang, "channel_not_found", channel=e(name)))
+        refusal = "channel_not_found"
+    if refusal is not None:
+        await reply(update, t(lang, refusal, channel=e(name)))
         return None
     return channel
+
+
+async def _channel_refusal(context: NewsContext, channel: ChatFullInfo, user_id: int) -> str | None:
+    """Why the user may not change this channel's subscriptions (a message key), or None."""
+    if channel.type != Chat.CHANNEL:
+        return "not_a_channel"
+    if not _may_post(await context.bot.get_chat_member(channel.id, context.bot.id)):
+        return "channel_bot_cannot_post"
+    if not await context.chat_admins.is_admin(context.bot, channel.id, user_id):
+        return "channel_admins_only"
+    return None
 
 
 def _may_post(member: object) -> bool:
