@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import sqlite3
 from contextlib import closing
 from pathlib import Path
@@ -34,8 +35,9 @@ def start_update(update_id: int, user: int) -> dict[str, object]:
 
 
 async def test_a_command_taken_before_a_crash_is_answered_at_the_next_start(
-    tmp_path: Path,
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.INFO, logger="bot.journal")
     storage = await open_storage(tmp_path / "newsbot.db")  # the database the crash left
     await storage.journal_updates(
         [(77, json.dumps(start_update(77, 7007))), (78, json.dumps(start_update(78, 7008)))],
@@ -55,6 +57,7 @@ async def test_a_command_taken_before_a_crash_is_answered_at_the_next_start(
         (answer,) = await bot.say("/start", user=USER)  # and the bot goes on as usual
         assert answer.text.startswith(t("ru", "welcome"))
         assert bot.api.messages_to(7008) == []
+    assert "handling 1 updates taken before the last stop" in caplog.text
 
 
 async def test_an_update_handled_once_is_not_handled_again(running_bot: RunningBot) -> None:

@@ -147,6 +147,7 @@ def test_the_and_n_more_message_names_the_feed_escaped() -> None:
         ("abcdefghij klmnopqrstuvwxyz", 21, "abcdefghij…"),  # a space at half the limit
         ("abcdefghij klmnopqrstuvwxyz", 20, "abcdefghij…"),
         ("abc defghijklmnopqrstuvwxyz", 20, "abc defghijklmnopqr…"),  # space too early: hard cut
+        ("abcdefghijkl " + "m" * 40, 30, "abcdefghijkl " + "m" * 16 + "…"),  # 12 < 30 // 2
         ("x" * 30, 10, "x" * 9 + "…"),
         ("abcdefghij, klmnop", 12, "abcdefghij…"),  # no dangling punctuation before '…'
     ],
@@ -330,10 +331,11 @@ def test_plain_text_is_split_at_lines_then_words_never_inside_a_character() -> N
     words = split_plain(one_line, 1000)
     assert words[0].endswith(" w221") and len(words[0]) == 999  # the space after it is dropped
     assert all(set(p.split()) <= set(one_line.split()) for p in words)
-    wide = "😀" * 3000
-    wide_pieces = split_plain(wide, 4096)
-    assert [len(p) for p in wide_pieces] == [2048, 952]
-    assert "".join(wide_pieces) == wide
+    for first_outside_the_bmp in ("😀", "\U00010000"):  # U+10000 is two units, as any above
+        wide = first_outside_the_bmp * 3000
+        wide_pieces = split_plain(wide, 4096)
+        assert [len(p) for p in wide_pieces] == [2048, 952]
+        assert "".join(wide_pieces) == wide
     assert split_plain("a" * 5000, 4096) == ["a" * 4096, "a" * 904]
     assert split_plain("  short  ") == ["short"]
     assert split_plain("") == []
@@ -346,7 +348,7 @@ SPORT = Topic(2, "sport", "Спорт", "Sport")
 def test_a_digest_groups_headlines_by_topic_each_a_link() -> None:
     lines = (
         DigestLine("Переговоры в Астане", "https://e.x/1", "Vecher.kz", ASIA),
-        DigestLine("Футбол <финал>", "https://e.x/2?a=1&b=2", "Спорт-Экспресс", SPORT),
+        DigestLine("Футбол <финал>", 'https://e.x/2?a=1&b="2"', "Спорт-Экспресс", SPORT),
         DigestLine("Саммит ШОС", "javascript:alert(1)", "Vecher.kz", ASIA),
         DigestLine("", None, "Лента", None, more=7),
     )
@@ -357,7 +359,8 @@ def test_a_digest_groups_headlines_by_topic_each_a_link() -> None:
         '• <a href="https://e.x/1">Переговоры в Астане</a> <i>Vecher.kz</i>\n'
         "• Саммит ШОС <i>Vecher.kz</i>\n\n"
         "<b>Спорт</b>\n"
-        '• <a href="https://e.x/2?a=1&amp;b=2">Футбол &lt;финал&gt;</a> <i>Спорт-Экспресс</i>\n\n'
+        '• <a href="https://e.x/2?a=1&amp;b=&quot;2&quot;">Футбол &lt;финал&gt;</a>'
+        " <i>Спорт-Экспресс</i>\n\n"
         "<b>Другое</b>\n"
         "• ещё 7 новых записей <i>Лента</i>"
     )
