@@ -46,11 +46,9 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 # A redirector that carries the article's address in its path: ".../rss091/*https://…".
 _EMBEDDED_URL_RE = re.compile(r"[*/](https?(?::|%3A)(?://|%2F%2F).+)$", re.IGNORECASE)
 # A numeric character reference, in any ASCII-compatible encoding.
-_BAD_CHARREF_RE = re.compile(rb"&#([xX][0-9a-fA-F]{1,16}|[0-9]{1,20});")
+_BAD_CHARREF_RE = re.compile(rb"&#([xX][0-9a-fA-F]+|[0-9]+);")
 # Content that may hold the article text, beside content[] and summary.
 _EXTRA_TEXT_KEYS = ("yandex_full-text", "turbo_content")
-# Errors that a hostile or broken entry can raise from our own code; they cost that entry only.
-_ENTRY_ERRORS = (ValueError, UnicodeError, OverflowError)
 _GUID_LIMIT = 4096
 # Two entries are one article posted twice when they share this much text (characters) and
 # this share of their title words.
@@ -79,7 +77,6 @@ class ParsedFeed:
     entries: tuple[Entry, ...]
     skipped: int  # advertisements dropped
     ttl: float | None  # RSS <ttl>, in seconds
-    failed: int  # entries that could not be read and were dropped
 
 
 @dataclass(frozen=True)
@@ -131,10 +128,9 @@ def normalise_url(url: str) -> str:
         for k, v in parse_qsl(parts.query, keep_blank_values=True)
         if not _is_tracking(k.lower())
     )
-    path = parts.path or "/"
-    if len(path) > 1 and path.endswith("/"):
-        path = path.rstrip("/") or "/"
-    return urlunsplit((scheme, netloc, path, urlencode(query, doseq=True), ""))
+    path = parts.path.rstrip("/") or "/"  # no trailing slash, but the root is "/"
+    # parse_qsl gives one pair per value: a repeated parameter stays repeated.
+    return urlunsplit((scheme, netloc, path, urlencode(query), ""))
 
 
 def _unwrap(url: str) -> str:
@@ -195,22 +191,17 @@ def parse_feed(
 ) -> ParsedFeed:
     """Parse RSS, Atom or JSON Feed bytes into clean, keyed entries (at most max_entries).
 
-    Raises FeedParseError only when this is not a feed at all; one broken entry is dropped
-    (and counted), never the feed.
+    Raises FeedParseError only when this is not a feed at all; a reference to no character
+    (a lone surrogate, a code point past Unicode) costs that character, never the entry.
     """
     if _is_json(content):
         title, link, ttl, sources = _read_json_feed(content)
     else:
         title, link, ttl, sources = _read_xml_feed(content, content_type, base_url)
     items: list[_Item] = []
-    skipped = failed = 0
+    skipped = 0
     for source in _newest(sources, max_entries):
-        try:
-            item = _clean(source)
-        except _ENTRY_ERRORS as exc:
-            log.info("feed entry dropped: %s: %s", type(exc).__name__, exc)
-            failed += 1
-            continue
+        item = _clean(source)
         if is_ad(item.title, item.url):
             skipped += 1
             continue
@@ -221,7 +212,6 @@ def parse_feed(
         entries=_keyed(items),
         skipped=skipped,
         ttl=ttl,
-        failed=failed,
     )
 
 
@@ -263,8 +253,14 @@ def _replace_charref(match: re.Match[bytes]) -> bytes:
     `&#xD800;` sends feedparser from its strict to its loose parser, which then fails on
     the whole document encoding the lone surrogate; `&#1;` is as invalid in XML.
     """
-    digits = match.group(1)  # at most 20 decimal or 16 hex digits: int() takes them all
-    code = int(digits[1:], 16) if digits[:1] in (b"x", b"X") else int(digits)
+    digits = match.group(1)
+    hexadecimal = digits[:1] in (b"x", b"X")
+    significant = (digits[1:] if hexadecimal else digits).lstrip(b"0") or b"0"
+    # More digits than 0x10FFFF (6 hex) or 1114111 (7 decimal) have: no character at all,
+    # and never handed to int(), which refuses decimal strings past 4,300 digits.
+    if len(significant) > (6 if hexadecimal else 7):
+        return b"&#xFFFD;"
+    code = int(significant, 16 if hexadecimal else 10)
     if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
         return b"&#xFFFD;"
     if (code < 0x20 and code not in (0x9, 0xA, 0xD)) or code in (0xFFFE, 0xFFFF):
@@ -278,7 +274,7 @@ def _from_feedparser(entry: Any) -> _Source:
     texts.extend(_text(entry.get(k)) for k in _EXTRA_TEXT_KEYS)
     # feedburner's origLink is the article itself; the <link> is its tracking redirect.
     link = _text(entry.get("feedburner_origlink")) or _text(entry.get("link"))
-    guid = _text(entry.get("id")) or _text(entry.get("guid"))
+    guid = _text(entry.get("id"))  # feedparser files RSS <guid> under "id" too
     return _Source(
         guid=guid or None,
         link=link or None,
@@ -368,10 +364,8 @@ def _iso_timestamp(value: object) -> float | None:
         return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    try:
-        stamp = moment.timestamp()
-    except (OverflowError, ValueError, OSError):
-        return None
+    # An aware datetime's timestamp is a subtraction from the epoch: no parsed date fails it.
+    stamp = moment.timestamp()
     return stamp if stamp > 0 else None
 
 
@@ -485,9 +479,8 @@ def _merge_republished(entries: list[Entry]) -> tuple[Entry, ...]:
 
 
 def _similar_titles(a: str, b: str) -> bool:
+    """At least half of all their words shared; two untitled posts share all of none."""
     words_a, words_b = set(a.casefold().split()), set(b.casefold().split())
-    if not words_a or not words_b:
-        return not words_a and not words_b
     return len(words_a & words_b) >= _REPOST_TITLE_OVERLAP * len(words_a | words_b)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import json
 import re
@@ -18,6 +19,8 @@ from bot.feeds.parse import (
     Entry,
     FeedParseError,
     ParsedFeed,
+    _Item,
+    _Source,
     item_key,
     normalise_url,
     parse_feed,
@@ -658,7 +661,8 @@ def test_every_feedparser_corpus_file_parses_or_fails_cleanly() -> None:
             # Clean text passes through the reader's own conversion unchanged: what is stored
             # is what the feed said, not a second unescaping or stripping of it.
             assert draft.text == entry.content, path.name
-            assert draft.lang in ("ru", "en") and len(draft.summary) <= 600, path.name
+            # A language code (ISO 639-1), whatever the language.
+            assert re.fullmatch("[a-z]{2}", draft.lang) and len(draft.summary) <= 600, path.name
             assert TAG.search(draft.summary) is None, path.name
             assert html.unescape(draft.summary) == draft.summary, path.name
             items += 1
@@ -693,3 +697,322 @@ def test_only_surrogate_references_are_replaced(reference: bytes, kept: bool) ->
     body += b"<link>https://e.example/1</link></item></channel></rss>"
     (entry,) = parse_feed(body).entries
     assert entry.title.endswith("\ufffd") is not kept
+
+
+# --- boundaries: what each limit and branch promises -----------------------------------------
+
+
+def test_parsed_values_are_frozen() -> None:
+    """Entries are shared between the poll cycle and the reader process: nobody may edit one."""
+    entry = Entry("k", None, "T", None, "text")
+    feed = ParsedFeed("F", None, (entry,), 0, None)
+    source = _Source(None, None, "T", None, ())
+    clean = _Item(None, None, None, "T", None, "", "f")
+    for value in (entry, feed, source, clean):
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            value.title = "changed"  # type: ignore[misc]
+
+
+def test_normalise_url_drops_the_default_port_of_either_scheme() -> None:
+    assert normalise_url("http://e.example:80/a") == "http://e.example/a"
+    assert normalise_url("https://e.example:443/a") == "https://e.example/a"
+    assert normalise_url("http://e.example:81/a") == "http://e.example:81/a"
+
+
+def test_normalise_url_trailing_slashes_and_repeated_parameters() -> None:
+    assert normalise_url("https://e.example") == "https://e.example/"
+    assert normalise_url("https://e.example/") == "https://e.example/"
+    assert normalise_url("https://e.example//") == "https://e.example/"
+    assert normalise_url("https://e.example/a/") == "https://e.example/a"
+    assert normalise_url("https://e.example/a//") == "https://e.example/a"
+    assert normalise_url("https://e.example/a?t=2&t=1") == "https://e.example/a?t=1&t=2"
+
+
+def test_a_chain_of_redirectors_is_unwrapped_three_deep_only() -> None:
+    """Three levels is the promise (a bound on the work per link); a fourth stays wrapped."""
+    chain = "https://r1.example/go/https://r2.example/go/https://r3.example/go/"
+    assert normalise_url(chain + "https://a.example/story") == "https://a.example/story"
+    deeper = chain + "https://r4.example/go/https://a.example/story"
+    assert normalise_url(deeper) == "https://r4.example/go/https://a.example/story"
+
+
+def test_a_redirectors_own_query_is_not_given_to_an_encoded_target() -> None:
+    wrapped = "https://redir.example/go/https%3A%2F%2Fa.example%2Fstory?src=rss"
+    assert normalise_url(wrapped) == "https://a.example/story"
+
+
+def test_a_plain_redirector_target_keeps_its_escapes() -> None:
+    """Its first 12 characters (the scheme part) tell an escaped target: `https%3A%2F%2F`.
+
+    An escape further on, in the path, is the target's own and stays.
+    """
+    wrapped = "https://redir.example/go/http://t.co/%41b"
+    assert normalise_url(wrapped) == "http://t.co/%41b"
+
+
+def test_an_embedded_target_that_is_no_url_leaves_the_link_alone() -> None:
+    broken = "https://r.example/go/https://[oops/x"  # an unclosed IPv6 bracket
+    assert normalise_url(broken) == broken
+    hostless = "https://r.example/go/https:///x"
+    assert normalise_url(hostless) == hostless
+
+
+def test_a_guid_counts_by_its_first_four_kilobytes() -> None:
+    """Guids are bounded at 4096 characters before hashing: a megabyte guid costs nothing."""
+
+    def key(guid: str) -> str:
+        (entry,) = parse_feed(rss(item("T", "https://x.example/1", guid))).entries
+        return entry.key
+
+    within = "g" * 4095  # the 4096th character still tells two guids apart
+    assert key(within + "a") != key(within + "b")
+    beyond = "g" * 4096  # the 4097th does not
+    assert key(beyond + "a") == key(beyond + "b")
+
+
+def test_the_guid_is_the_key_whatever_the_link() -> None:
+    first = parse_feed(rss(item("T", "https://x.example/old-slug", "tag:x.example,2024:7")))
+    moved = parse_feed(rss(item("T", "https://x.example/new-slug", "tag:x.example,2024:7")))
+    assert first.entries[0].key == moved.entries[0].key
+    assert first.entries[0].key == item_key("tag:x.example,2024:7", None, "", None)
+
+
+def test_the_rss_channel_link_is_the_feed_link() -> None:
+    assert parse_feed(rss(item("T"))).link == "https://feed.example/"
+
+
+def test_a_non_url_guid_shared_by_different_articles_is_no_key() -> None:
+    items = item("One", "https://x.example/1", "same-guid") + item(
+        "Two", "https://x.example/2", "same-guid"
+    )
+    one, two = parse_feed(rss(items)).entries
+    assert (one.key, two.key) == (
+        item_key(None, "https://x.example/1", "", None),
+        item_key(None, "https://x.example/2", "", None),
+    )
+
+
+def test_a_guid_copying_a_shared_link_is_no_key_even_when_the_guid_is_unique() -> None:
+    items = item("One", "https://x.example/", "https://x.example/?utm_source=rss", "", "a") + item(
+        "Two", "https://x.example/", description="b"
+    )
+    one, two = parse_feed(rss(items)).entries
+    assert one.key == item_key(None, None, "One", None, "a")
+    assert two.key == item_key(None, None, "Two", None, "b")
+
+
+def test_an_entry_without_a_link_does_not_hide_a_link_shared_after_it() -> None:
+    items = (
+        item("No link", description="x")
+        + item("One", "https://x.example/", description="a")
+        + item("Two", "https://x.example/", description="b")
+    )
+    assert [e.title for e in parse_feed(rss(items)).entries] == ["No link", "One", "Two"]
+
+
+def test_one_article_listed_twice_with_equal_texts_keeps_the_first_listing() -> None:
+    items = item("Dollar", "https://l.example/1", "g-1", description="Rises.") + item(
+        "Dollar", "https://l.example/1", "g-1", description="Falls."
+    )
+    (entry,) = parse_feed(rss(items)).entries
+    assert entry.content == "Rises."
+
+
+def _twice(text: str, first: str = "Same title", second: str = "Same title") -> list[Entry]:
+    """One text posted under two addresses."""
+    items = item(first, "https://x.example/1", description=text) + item(
+        second, "https://x.example/2", description=text
+    )
+    return list(parse_feed(rss(items)).entries)
+
+
+def test_a_repost_is_recognised_from_two_hundred_characters_of_text() -> None:
+    """200 characters: shorter texts (a one-line lead, a disclaimer) repeat by chance."""
+    text = ("word " * 50)[:199] + "."
+    (merged,) = _twice(text)
+    assert len(merged.content) == 200
+    assert len(_twice(text[1:])) == 2  # 199 characters: two entries
+
+
+def test_titles_sharing_half_of_all_their_words_are_one_repost() -> None:
+    assert len(_twice(LEDE, "Alpha beta gamma", "Alpha beta delta")) == 1  # 2 of 4 words
+    assert len(_twice(LEDE, "Alpha beta gamma", "Alpha delta epsilon")) == 2  # 1 of 5
+
+
+def test_an_undated_post_counts_as_the_older_of_a_repost() -> None:
+    """Even against the earliest date a feed can give (one second after the epoch)."""
+    earliest = "Thu, 01 Jan 1970 00:00:01 +0000"
+    dated = item("Same title", "https://x.example/dated", date=earliest, description=LEDE)
+    undated = item("Same title", "https://x.example/undated", description=LEDE)
+    (merged,) = parse_feed(rss(dated + undated)).entries
+    (undated_alone,) = parse_feed(rss(undated)).entries
+    assert merged.published_at == 1.0  # the newer post's values
+    assert merged.key == undated_alone.key  # the older post's key
+
+
+def test_a_date_one_second_after_the_epoch_is_a_date() -> None:
+    (entry,) = parse_feed(rss(item("T", date="Thu, 01 Jan 1970 00:00:01 +0000"))).entries
+    assert entry.published_at == 1.0
+
+
+@pytest.mark.parametrize(
+    ("ttl", "seconds"), [("0", None), ("1", 60.0), ("0.5", 30.0), ("nan", None)]
+)
+def test_ttl_must_be_positive(ttl: str, seconds: float | None) -> None:
+    assert parse_feed(rss(item("T"), f"<ttl>{ttl}</ttl>")).ttl == seconds
+
+
+def _four_texts(*pixels: str) -> bytes:
+    """An item whose longer texts are only tracking pixels; its short description is the text."""
+    img = '<img src="https://px.example/{}" width="1" height="1"/>'
+    places = ["content:encoded", "yandex:full-text", "turbo:content"]
+    extra = "".join(
+        f"<{tag}><![CDATA[{img.format(name * 40)}]]></{tag}>"
+        for tag, name in zip(places, pixels, strict=False)
+    )
+    return rss(item("T", "https://x.example/1", description="Real text.", extra=extra)).replace(
+        b"<rss ",
+        b'<rss xmlns:content="http://purl.org/rss/1.0/modules/content/" '
+        b'xmlns:yandex="http://news.yandex.ru" xmlns:turbo="http://turbo.yandex.ru" ',
+    )
+
+
+def test_an_empty_longest_text_gives_way_to_the_next_three_candidates_at_most() -> None:
+    """Three candidates are cleaned at most: each may be 400,000 characters of markup."""
+    (entry,) = parse_feed(_four_texts("a", "b")).entries
+    assert entry.content == "Real text."  # the third candidate
+    (entry,) = parse_feed(_four_texts("a", "b", "c")).entries
+    assert entry.content == ""  # the fourth is not tried
+
+
+def test_a_self_closed_iframe_does_not_swallow_the_text_after_it() -> None:
+    """feedparser's relative-URI rewriting reserialises `<iframe/>` as an open element."""
+    description = 'Safe&lt;iframe src="https://v.example/"/&gt; description'
+    (entry,) = parse_feed(rss(item("T", "https://x.example/1", description=description))).entries
+    assert entry.content == "Safe description"
+
+
+def test_relative_links_are_resolved_against_the_feed_address() -> None:
+    doc = rss(item("T", "/news/1")).replace(b"https://feed.example/", b"/home")
+    feed = parse_feed(doc, base_url="https://feed.example/rss/feed.xml")
+    assert (feed.link, feed.entries[0].url) == (
+        "https://feed.example/home",
+        "https://feed.example/news/1",
+    )
+    assert parse_feed(doc).entries[0].url is None  # no address: no absolute link
+
+
+def test_the_charset_of_the_content_type_is_honoured() -> None:
+    body = (
+        '<rss version="2.0"><channel><title>Лента</title>'
+        "<item><title>Новости</title><link>https://x.example/1</link></item></channel></rss>"
+    ).encode("cp1251")  # no XML declaration: only the header names the encoding
+    feed = parse_feed(body, content_type="application/rss+xml; charset=windows-1251")
+    assert (feed.title, feed.entries[0].title) == ("Лента", "Новости")
+
+
+PREFIX = "not an RSS, Atom or JSON feed"
+
+
+def test_the_reason_a_document_is_no_feed_is_one_short_line() -> None:
+    """The reason reaches logs and admin alerts: its first line only, at most 200 characters."""
+    declared = b'<?xml version="1.0" encoding="first\rsecond"?><html/>'
+    with pytest.raises(FeedParseError) as caught:
+        parse_feed(declared)
+    assert "first" in str(caught.value) and "second" not in str(caught.value)
+    long_name = b'<?xml version="1.0" encoding="' + b"e" * 300 + b'"?><html/>'
+    with pytest.raises(FeedParseError) as caught:
+        parse_feed(long_name)
+    assert len(str(caught.value)) == len(PREFIX + ": ") + 200
+    with pytest.raises(FeedParseError) as caught:
+        parse_feed(b"<html><body><p>Hello</p></body></html>")  # feedparser names no reason
+    assert str(caught.value) == PREFIX
+
+
+@pytest.mark.parametrize(
+    ("reference", "read"),
+    [
+        (b"&#x" + b"0" * 20 + b"110000;", "\ufffd"),  # beyond Unicode, however written
+        (b"&#" + b"9" * 30 + b";", "\ufffd"),
+        (b"&#" + b"9" * 5000 + b";", "\ufffd"),  # past what int() converts
+        (b"&#x" + b"0" * 30 + b"41;", "A"),  # leading zeros: still the letter
+        (b"&#" + b"0" * 30 + b"1114111;", "\U0010ffff"),  # the last code point, 7 digits
+        (b"&#1114112;", "\ufffd"),
+        (b"&#x10FFFF;", "\U0010ffff"),  # 6 hex digits
+        (b"&#x0110000;", "\ufffd"),
+    ],
+)
+def test_a_reference_beyond_unicode_costs_neither_the_item_nor_the_feed(
+    reference: bytes, read: str
+) -> None:
+    doc = rss(item("T", "https://x.example/1")).replace(b"<title>T", b"<title>T" + reference)
+    (entry,) = parse_feed(doc).entries
+    assert entry.title == "T" + read
+
+
+def _with_reference(reference: str) -> ParsedFeed:
+    """The reference in an item's title, link and text, in a feed whose link holds `&amp;`."""
+    items = item(f"A{reference}B", f"https://x.example/a{reference}b", description=f"A{reference}B")
+    return parse_feed(
+        rss(items).replace(b"https://feed.example/<", b"https://feed.example/?a=1&amp;b=2<")
+    )
+
+
+@pytest.mark.parametrize(
+    "reference",
+    ["&#x1;", "&#x8;", "&#xB;", "&#xC;", "&#xE;", "&#x1F;", "&#xFFFE;", "&#xFFFF;"],
+)
+def test_a_reference_to_no_xml_character_is_a_space(reference: str) -> None:
+    """Kept, it would make the document ill-formed, and feedparser's loose parser reads the
+    feed's `&amp;` as "&amp" (and the character itself would make the item's link no link)."""
+    feed = _with_reference(reference)
+    assert feed.link == "https://feed.example/?a=1&b=2"
+    assert (feed.entries[0].title, feed.entries[0].url) == ("A B", "https://x.example/ab")
+
+
+@pytest.mark.parametrize(
+    ("reference", "text"),
+    [
+        ("&#x9;", "A B"),
+        ("&#xA;", "A\nB"),  # a line break, where a space would join the lines
+        ("&#xD;", "A\nB"),
+        ("&#x20;", "A B"),
+        ("&#xFFFD;", "A\ufffdB"),
+        ("&#x10000;", "A\U00010000B"),
+        ("&#x10FFFF;", "A\U0010ffffB"),  # the last code point
+        ("&#x110000;", "A\ufffdB"),  # beyond it: the replacement character
+    ],
+)
+def test_a_reference_to_an_xml_character_is_kept(reference: str, text: str) -> None:
+    feed = _with_reference(reference)
+    assert feed.link == "https://feed.example/?a=1&b=2"
+    assert feed.entries[0].content == text
+
+
+def test_json_is_recognised_after_at_most_a_kilobyte_of_blank_space() -> None:
+    """The first 1024 bytes are looked at: a `{` later than that is no JSON feed."""
+    body = json_feed({"id": "1", "title": "T"})
+    assert parse_feed(b" " * 1023 + body).entries[0].title == "T"
+    with pytest.raises(FeedParseError):
+        parse_feed(b" " * 1024 + body)
+
+
+def test_a_number_longer_than_sixty_four_digits_stays_the_text_it_was() -> None:
+    digits = "9" * 65
+    doc = json_feed({"id": "1", "url": "https://x/1"}).replace(
+        b'"id": "1"', b'"id": "1", "title": ' + digits.encode()
+    )
+    (entry,) = parse_feed(doc).entries
+    assert entry.title == digits
+
+
+@pytest.mark.parametrize("odd", [True, 1.5, None, ["a"]])
+def test_a_json_id_that_is_no_string_or_integer_is_no_guid(odd: object) -> None:
+    (entry,) = parse_feed(json_feed({"id": odd, "url": "https://x.example/1"})).entries
+    assert entry.key == item_key(None, "https://x.example/1", "", None)
+
+
+@pytest.mark.parametrize("odd", [1741065300, ["2025-03-04T10:15:00Z"], {"date": "x"}, None])
+def test_a_json_date_that_is_no_string_is_no_date(odd: object) -> None:
+    (entry,) = parse_feed(json_feed({"id": "1", "title": "T", "date_published": odd})).entries
+    assert entry.published_at is None
