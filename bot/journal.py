@@ -37,12 +37,10 @@ class UpdateJournal:
         self.storage: Storage | None = None
 
     async def write(self, updates: Sequence[Update], now: float) -> None:
-        if self.storage is None or not updates:
-            return
-        await self.storage.journal_updates(
-            [(u.update_id, json.dumps(u.to_dict(), ensure_ascii=False)) for u in updates],
-            now=now,
-        )
+        if self.storage is not None:
+            await self.storage.journal_updates(
+                [(u.update_id, u.to_json()) for u in updates], now=now
+            )
 
 
 class JournalingBot(ExtBot[None]):

@@ -714,6 +714,8 @@ class Storage:
 
     async def journal_updates(self, updates: Sequence[tuple[int, str]], *, now: float) -> None:
         """Write down (update_id, JSON) pairs; one already known is left as it is."""
+        if not updates:  # an empty long poll: no transaction
+            return
         async with self._transaction() as conn:
             await conn.executemany(
                 "INSERT OR IGNORE INTO updates (id, body, received_at) VALUES (?, ?, ?)",
