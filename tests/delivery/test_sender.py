@@ -59,7 +59,7 @@ def error(status: int, description: str, **parameters: Any) -> tuple[int, dict[s
 
 SERVER_ERROR = error(500, "Internal Server Error: try again later")
 BAD_GATEWAY = error(502, "Bad Gateway")
-BAD_REQUEST = error(400, "Bad Request: TOPIC_CLOSED")
+BAD_REQUEST = error(400, "Bad Request: TOPIC_CLOSED" + " (the forum topic is closed)" * 30)
 BLOCKED = error(403, "Forbidden: bot was blocked by the user")
 
 
@@ -387,6 +387,7 @@ async def test_a_bad_request_fails_the_row_at_once(rig: Rig) -> None:
     row = rig.row(ALICE)
     assert (row.status, row.attempts) == ("failed", 1)
     assert row.last_error is not None and "topic_closed" in row.last_error.lower()
+    assert len(row.last_error) == 500  # Telegram's description, cut to what a row keeps
     rig.clock.advance(24 * 3600)  # no retry, however long we wait
     assert await drained(rig.sender) == 0
     assert rig.api.tried(ALICE) == 1 and rig.texts(ALICE) == []

@@ -151,8 +151,16 @@ async def test_a_feed_never_checked_and_a_long_error(running_bot: RunningBot) ->
     )
     (details,) = await bot.say("/feed 1", user=ADMIN, language="en")
     assert "last success: never · last check: never" in details.text
+    await bot.storage.add_feed(
+        "https://long.example/rss",
+        title="T" * 200,
+        interval_seconds=600,
+        next_check_at=now,
+        now=now,
+    )
     (listing,) = await bot.say("/feeds", user=ADMIN, language="en")
     assert "✅ #1 Never — ok never" in listing.text.split("\n")
+    assert f"✅ #2 {'T' * 79}… — ok never" in listing.text.split("\n")  # 80 characters at most
     await bot.storage.record_feed_failure(1, error="E" * 400, now=now, next_check_at=now + 60)
     (listing,) = await bot.say("/feeds", user=ADMIN, language="en")
     failing = [ln for ln in listing.text.split("\n") if ln.startswith("⚠️")]

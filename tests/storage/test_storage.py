@@ -231,6 +231,7 @@ async def test_due_feeds_oldest_first(store: Storage) -> None:
     assert [f.id for f in due] == [early.id, middle.id, late.id]
     assert future.id not in [f.id for f in due]
     assert [f.id for f in await store.due_feeds(NOW + 5, limit=1)] == [early.id]
+    assert await store.next_check_time() == NOW - 50  # the earliest, due or not
 
 
 async def test_feed_success_and_failure_are_recorded_on_the_row(store: Storage) -> None:
@@ -456,6 +457,12 @@ async def test_one_story_from_two_feeds_is_queued_once_and_names_the_other_sourc
     assert b_item.story_id == a_item.story_id == a_item.id and c_item.story_id == c_item.id
     # /latest shows a story once, by its first item.
     assert [i.key for i in await store.latest_items(limit=10)] == ["c", "a"]  # newest first
+
+    # Without a comparison (the reader gave none), a signed item is a story of its own.
+    d = await store_drafts(store, first.id, [story("d", b"SAME-3", (1, 2))], queue=True)
+    assert (d.new, d.queued) == (1, 1)
+    d_item = await store.item(4)
+    assert d_item is not None and d_item.key == "d" and d_item.story_id == d_item.id
 
 
 async def test_a_feed_is_paused_resumed_and_reconfigured(store: Storage) -> None:
