@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from bot import stories
 from bot.articles import Article, read_article
+from bot.articles.language import identifier as language_identifier
 from bot.articles.text import to_plain
 from bot.feeds.parse import Entry
 from bot.topics import matching_topics
@@ -81,6 +82,7 @@ def start_reader_process(bot_pid: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_exit_with, args=(bot_pid,), daemon=True).start()
     read_entry(Entry("warm-up", None, "Переговоры", None, "Президенты провели переговоры."))
+    language_identifier()  # the language model, which a text that short does not load
 
 
 def _exit_with(bot_pid: int) -> None:

@@ -7,6 +7,7 @@ from functools import lru_cache
 from operator import itemgetter
 
 from bot.articles import resources
+from bot.articles.language import FULLY_READ
 from bot.articles.lemmas import WORD_RE, is_cyrillic, norm, parses, stem_en
 from bot.articles.text import Sentence
 
@@ -18,7 +19,13 @@ def extract_keywords(
     skip: frozenset[int] = frozenset(),
     top: int = 10,
 ) -> tuple[str, ...]:
-    """Most frequent content lemmas (nouns full weight, adjectives half), document titles out."""
+    """Most frequent content lemmas (nouns full weight, adjectives half), document titles out.
+
+    Only for the languages with morphology and stop words (ru, en): Ukrainian words through the
+    Russian analyser or Portuguese ones through the English stop list give wrong keywords.
+    """
+    if lang not in FULLY_READ:
+        return ()
     counts: dict[str, float] = {}
     # key -> shown form -> count; the most frequent form (first on ties) is displayed
     display: dict[str, dict[str, int]] = {}

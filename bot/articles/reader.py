@@ -16,15 +16,22 @@ from bot.articles.entities import (
     pick_countries,
 )
 from bot.articles.keywords import extract_keywords
+from bot.articles.language import FULLY_READ, detect_language
 from bot.articles.lemmas import WORD_RE
 from bot.articles.model import Article
-from bot.articles.summary import summarize
+from bot.articles.summary import lead_summary, summarize
 from bot.articles.summit import detect_summit
-from bot.articles.text import Line, Sentence, sanitize, split_sentences, to_lines, to_plain
+from bot.articles.text import (
+    Line,
+    Sentence,
+    sanitize,
+    split_sentences,
+    strip_debris,
+    to_lines,
+    to_plain,
+)
 
 _log = logging.getLogger(__name__)
-_CYRILLIC = "абвгдеёжзийклмнопрстуфхцчшщъыьэюя"
-_LATIN = "abcdefghijklmnopqrstuvwxyz"
 _TAG_RE = re.compile(r"<[^>]{0,500}>")
 _MAX_TITLE = 1_000
 _HEADLINE_MAX = 300
@@ -33,28 +40,22 @@ STRICT_ENV = "NEWSBOT_STRICT_READER"
 
 
 def detect_lang(text: str) -> str:
-    """ "ru" when at least 30% of the letters are Cyrillic, else "en"; "ru" when no letters."""
-    sample = text[:20_000].casefold()
-    cyr = sum(map(sample.count, _CYRILLIC))
-    lat = sum(map(sample.count, _LATIN))
-    if cyr + lat == 0:
-        return "ru"
-    return "ru" if cyr / (cyr + lat) >= 0.3 else "en"
-
-
-def _norm_lang(lang: str | None, text: str) -> str:
-    if lang:
-        low = lang.strip().lower()
-        if low.startswith("ru"):
-            return "ru"
-        if low.startswith("en"):
-            return "en"
-    return detect_lang(text)
+    """The ISO 639-1 code of a text's language (see bot/articles/language.py)."""
+    return detect_language("", text).code
 
 
 def _title_is_lead(title: str) -> bool:
     """Long, sentence-like "titles" (first lines of plain files, scraped pages) are body text."""
     return len(title) > _HEADLINE_MAX or (len(title) > 120 and title.endswith((".", "!", "»")))
+
+
+def _headline_of(sentences: list[Sentence]) -> str:
+    """A title for a text that came without one: the page's own headline when a flattened
+    page glued it in front of the lead, else the first sentence."""
+    if not sentences:
+        return ""
+    first = strip_debris(sentences[0].text, page_top=True)
+    return (first.header or first.text)[:_HEADLINE_MAX]
 
 
 def read_article(
@@ -76,7 +77,7 @@ def read_article(
             raise
         _log.exception("article reader failed on %r", url or title[:80])
         clean = " ".join(sanitize(title if isinstance(title, str) else "", _MAX_TITLE).split())
-        return Article(lang=_norm_lang(lang, clean), title=clean, summary="")
+        return Article(lang=detect_language(clean, "", lang).code, title=clean, summary="")
 
 
 def _read(title: str, body: str, lang: str | None) -> Article:
@@ -89,14 +90,16 @@ def _read(title: str, body: str, lang: str | None) -> Article:
         lines = [Line(title, False), *lines]
         headline = ""
     sentences = split_sentences(lines)
-    language = _norm_lang(lang, title + "\n" + text)
-    if headline == "" and title:
-        headline = sentences[0].text[:_HEADLINE_MAX] if sentences else title[:_HEADLINE_MAX]
-        lead_title = ""
-    else:
-        lead_title = headline
+    language = detect_language(title, text, lang).code
+    lead_title = headline
+    if not headline:  # no title, or the "title" was the first paragraph
+        headline = _headline_of(sentences) or title[:_HEADLINE_MAX]
     if not sentences and not headline:
         return Article(lang=language, title="", summary="")
+    if language not in FULLY_READ:
+        # No morphology, stop words or gazetteer forms for it: a lead, and no findings rather
+        # than wrong ones.
+        return Article(lang=language, title=headline, summary=lead_summary(sentences))
 
     # Entities read the headline too; the summary only the body (it must not repeat it).
     scan = sentences
@@ -129,7 +132,7 @@ def _read(title: str, body: str, lang: str | None) -> Article:
     return Article(
         lang=language,
         title=headline,
-        summary=summarize(sentences, language, exclude_prefixes=doc_titles),
+        summary=summarize(sentences, language, exclude_prefixes=doc_titles, title=headline),
         documents=documents,
         participants=participants,
         countries=countries,

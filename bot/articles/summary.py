@@ -2,7 +2,9 @@
 
 News puts the event in the first sentences, so position weighs as much as centrality; list
 items, headers, quoted speech and promo lines are never candidates, so the summary reads as
-the reporter's own statements.
+the reporter's own statements. Sentences are read without page debris (text.strip_debris),
+and a summary never opens with a back-reference ("По их итогам …") whose antecedent it left
+out. Languages the reader has no morphology for get the lead: their first sentences.
 """
 
 from __future__ import annotations
@@ -10,10 +12,11 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from bot.articles import resources
 from bot.articles.lemmas import WORD_RE, is_cyrillic, lemma, norm, parses
-from bot.articles.text import Sentence
+from bot.articles.text import Sentence, strip_debris
 
 MAX_CHARS = 600
 _CONTENT_POS = frozenset(["NOUN", "ADJF", "VERB", "INFN", "PRTF", "NUMR", ""])
@@ -22,6 +25,18 @@ _DATELINE_RE = re.compile(r"\d{1,2}:\d{2}")
 _INLINE_LIST_RE = re.compile(r"(?:^|\s)\d{1,2}\.(?:\s+[«\"A-ZА-ЯЁ]|$)")
 _URL_RE = re.compile(r"\b[\w-]+\.[a-z]{2,6}/\S|https?://", re.IGNORECASE)
 _BACKREF_RE = re.compile(r"^(?:Ранее|Прежде|Напомним|Earlier|Previously|Recall)\b", re.IGNORECASE)
+# Openers that point back: at the sentence before ("По их итогам …", "They …"), or at an
+# event named earlier ("По итогам переговоров …", "Following the talks …"), which the title
+# may name instead. A summary never opens with one that has nothing to point at.
+_ANAPHORA_RE = re.compile(
+    r"^(?:По\s+(?:их|его|её|ее|этим|этой|этого|тем)\s+итогам|В\s+ходе\s+(?:них|неё|нее|него)|"
+    r"(?:Их|Он|Она|Они|Также|Кроме\s+того|Помимо\s+этого|При\s+этом|В\s+свою\s+очередь|"
+    r"Вместе\s+с\s+тем|They|He|She|Also|In\s+addition|Additionally|Moreover|Furthermore)\b|"
+    r"(?:По\s+итогам|В\s+ходе)\s+(?P<ru>переговор|встреч|бесед|визит|консультаци|заседани|"
+    r"саммит|разговор)\w*\b|"
+    r"(?:Following|After|During)\s+(?:the|these|those|their)\s+(?P<en>talks|meeting|call|visit|"
+    r"conversation|summit)s?\b)"
+)
 
 
 def content_lemmas(text: str, lang: str, words: Sequence[str] | None = None) -> frozenset[str]:
@@ -85,21 +100,62 @@ def _pagerank(sim: list[list[float]], prior: list[float], iterations: int = 30) 
     return score
 
 
+def readable(sentences: Sequence[Sentence]) -> list[Sentence]:
+    """The sentences as the summary reads them: page debris out (text changed, words again).
+
+    The text's first sentence is where a page leaves its breadcrumbs and headline. Sentences
+    that can never be summary candidates (list items, headers, quotes, promo) are left alone.
+    """
+    out: list[Sentence] = []
+    for s in sentences:
+        if s.bullet or s.header or s.quote or s.promo:
+            out.append(s)
+            continue
+        cleaned = strip_debris(s.text, page_top=s.index == 0).text
+        if cleaned != s.text:
+            s = replace(s, text=cleaned, words=tuple(WORD_RE.findall(cleaned)))
+        out.append(s)
+    return out
+
+
+def lead_summary(sentences: Sequence[Sentence], max_sentences: int = 3) -> str:
+    """The first eligible sentences, within MAX_CHARS: for languages without morphology."""
+    chosen: list[str] = []
+    length = 0
+    for s in readable(sentences):
+        if not _eligible(s):
+            continue
+        size = len(s.text) + (1 if chosen else 0)
+        if length + size > MAX_CHARS:
+            break
+        chosen.append(s.text)
+        length += size
+        if len(chosen) >= max_sentences:
+            break
+    return " ".join(chosen)
+
+
 def summarize(
     sentences: Sequence[Sentence],
     lang: str,
     max_sentences: int = 3,
     exclude_prefixes: Sequence[str] = (),
+    title: str = "",
 ) -> str:
     """2-3 sentences in text order; empty when the text has no usable sentence.
 
     `exclude_prefixes` are document titles: a sentence that is one is a list item in disguise.
+    The first candidate always opens the summary (the lead bias outweighs any centrality), so
+    a back-reference there, whose antecedent is no candidate, is left out.
     """
     candidates = [
         s
-        for s in sentences
+        for s in readable(sentences)
         if _eligible(s) and not any(p and s.text.startswith(p) for p in exclude_prefixes)
-    ][:60]
+    ]
+    while candidates and points_back(candidates[0].text, title):
+        del candidates[0]
+    candidates = candidates[:60]
     if not candidates:
         return ""
     bags = [content_lemmas(s.text, lang, _words_of(s)) for s in candidates]
@@ -120,15 +176,29 @@ def summarize(
         0.4 * r / top + 0.6 * prior_raw[i] + (0.6 if i == 0 else 0.0) for i, r in enumerate(rank)
     ]
     order = sorted(range(n), key=lambda i: -scores[i])
+    texts = [s.text for s in candidates]
+    return " ".join(texts[i] for i in _pick(order, texts, max_sentences))
+
+
+def points_back(text: str, title: str = "") -> bool:
+    """Does the sentence open with a back-reference that the title does not answer?"""
+    m = _ANAPHORA_RE.match(text)
+    if m is None:
+        return False
+    event = m.group("ru") or m.group("en")
+    return not (event and event.casefold() in title.casefold())
+
+
+def _pick(order: Sequence[int], texts: Sequence[str], max_sentences: int) -> list[int]:
+    """The best-ranked sentences that fit MAX_CHARS, in text order."""
     chosen: list[int] = []
     length = 0
     for i in order:
-        size = len(candidates[i].text) + (1 if chosen else 0)
+        size = len(texts[i]) + (1 if chosen else 0)
         if length + size > MAX_CHARS:
             continue
         chosen.append(i)
         length += size
         if len(chosen) >= max_sentences:
             break
-    chosen.sort()
-    return " ".join(candidates[i].text for i in chosen)
+    return sorted(chosen)

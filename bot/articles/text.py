@@ -12,12 +12,13 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from html.parser import HTMLParser
+from itertools import pairwise
 
 import trafilatura  # a hard dependency: an install without it fails at start-up, not later
 from razdel import sentenize
 
 from bot.articles import resources
-from bot.articles.lemmas import WORD_RE
+from bot.articles.lemmas import WORD_RE, is_cyrillic, morph, norm, parses
 from bot.articles.resources import word_set
 
 MAX_CHARS = 100_000
@@ -350,3 +351,151 @@ def split_sentences(lines: list[Line]) -> list[Sentence]:
                 )
             )
     return sentences
+
+
+# Page debris: what a flattened web page leaves around an article's own sentences. The
+# reader keeps sentences as the page gave them (the extractors read datelines for the place);
+# the summary and the headline read them through `strip_debris`.
+
+_BREADCRUMB_RE = re.compile(r"^(?:События|Новости|Главная|Home|News|Events)\s+(?=[A-ZА-ЯЁ«\"])")
+_RU_MONTHS = "января февраля марта апреля мая июня июля августа сентября октября ноября декабря"
+_EN_MONTHS = "January February March April May June July August September October November December"
+# "4 марта 2025 года 20:10", "March 4, 2025, 20:10", "4 March 2025 20:10": a date with a time.
+_DATELINE_RE = re.compile(
+    rf"\b(?:\d{{1,2}}\s+(?:{'|'.join(_RU_MONTHS.split() + _EN_MONTHS.split())})\s+\d{{4}}"
+    rf"(?:\s+(?:года|г\.))?|(?:{'|'.join(_EN_MONTHS.split())})\s+\d{{1,2}},\s+\d{{4}}),?"
+    r"\s+\d{1,2}:\d{2}\b"
+)
+# The place after a dateline, as "City, Venue" ("Москва, Кремль", "The Kremlin, Moscow",
+# "Ново-Огарёво, Московская область"), followed by the sentence's capitalised first word.
+_DATELINE_PLACE_RE = re.compile(
+    r"\s*[A-ZА-ЯЁ][\w-]+(?:\s[A-ZА-ЯЁ][\w-]+)?,\s+[A-ZА-ЯЁ][\w-]+(?:\s[a-zа-яё]+)?(?=\s+[A-ZА-ЯЁ«\"])"
+)
+# A glossary tooltip: "Масуд Пезешкиан Пезешкиан Масуд [Patronymic] Президент … Иран": the
+# name (in any case: "Александра Лукашенко Лукашенко Александр"), the name reversed in the
+# nominative (and a patronymic), then the person's title.
+_TOOLTIP_RE = re.compile(
+    r"\b((?P<a>[A-ZА-ЯЁ][\w-]{2,}?)\w{0,3} (?P<b>[A-ZА-ЯЁ][\w-]{2,}?)\w{0,3})"
+    r" (?P=b)\w{0,3} (?P=a)\w{0,3}"
+    r"(?: [А-ЯЁ][а-яё]+(?:вич|вна|ична|инична|ич))?(?!\w)"
+)
+# A tooltip's end, when the page left one: a space before the punctuation after it.
+_TOOLTIP_END_RE = re.compile(r"^(?:\s+[^\s,.;]+){1,12}?(?=\s[,.;](?:\s|$))")
+_CAPITALISED_RUN_RE = re.compile(r"^(?:\s+[A-ZА-ЯЁ][\w-]*)+")
+_SPACE_BEFORE_STOP_RE = re.compile(r"(?<=[\w»\")]) +(?=[.,;:!?…](?:\s|$))")
+_WORD_SPAN_RE = re.compile(r"\S+")
+_HEADER_MAX = 300
+# Words that begin a clause and are capitalised only at a sentence start: where a headline
+# glued to its lead ends ("Российско-таджикистанские переговоры В Кремле прошли …").
+_FUNCTION_POS = frozenset({"PREP", "CONJ", "PRCL", "NPRO", "ADVB"})
+_VERB_POS = frozenset({"VERB", "PRTS", "INFN"})
+_NAME_TAGS = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn", "Abbr"})
+_EN_CLAUSE_STARTS = word_set("The In On At A An Today Yesterday This Following During")
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    """A sentence without page debris, and the page header that was glued in front of it."""
+
+    header: str
+    text: str
+
+
+def strip_debris(text: str, *, page_top: bool = False) -> Cleaned:
+    """Breadcrumbs, datelines, a headline glued to its lead, glossary tooltips and stray
+    spaces before punctuation out of one sentence.
+
+    `page_top` says the sentence opens the text: only there a breadcrumb ("События …") and the
+    headline after it are looked for, since nowhere else does a page put them.
+    """
+    header = ""
+    crumb = False
+    if page_top:
+        m = _BREADCRUMB_RE.match(text)
+        if m:
+            text, crumb = text[m.end() :], True
+    dateline = _DATELINE_RE.search(text) if ":" in text else None
+    if dateline:
+        before, after = text[: dateline.start()].strip(), text[dateline.end() :]
+        place = _DATELINE_PLACE_RE.match(after)
+        if place:
+            after = after[place.end() :]
+        after = after.strip()
+        if before and after.startswith(before):  # the headline again under the dateline
+            after = after[len(before) :].strip()
+        if after:
+            header, text = before, after
+    elif crumb:
+        header, text = _split_glued_headline(text)
+    if "  " not in text and text.count(" ") >= 3:
+        text = _strip_tooltips(text)
+    if " " in text:
+        text = _SPACE_BEFORE_STOP_RE.sub("", text)
+    if len(header) > _HEADER_MAX or len(header.split()) < 2:
+        header = ""
+    return Cleaned(header, text)
+
+
+def _strip_tooltips(text: str) -> str:
+    out: list[str] = []
+    pos = 0
+    for m in _TOOLTIP_RE.finditer(text):
+        if m.start() < pos:
+            continue
+        out.append(text[pos : m.end(1)])  # the name as the sentence gives it
+        rest = text[m.end() :]
+        marked = _TOOLTIP_END_RE.match(rest)
+        if marked:  # the stray space before the punctuation goes with the tooltip
+            pos = m.end() + marked.end() + 1
+        else:
+            run = _CAPITALISED_RUN_RE.match(rest)
+            pos = m.end() + (run.end() if run else 0)
+    if not out:
+        return text
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _split_glued_headline(text: str) -> tuple[str, str]:
+    """("headline", "lead …") at the first capitalised word that can only open a clause.
+
+    Russian: a conjunction, pronoun or adverb after a lowercase word; a preposition or a verb
+    after any word ("… Масудом Пезешкианом Состоялся телефонный разговор"); a noun or first
+    name in the nominative after a lowercase noun ("… граждан Глава государства подписал") or
+    a surname ("… Андрея Никитина Президент подписал"). "заместителем Министра" (genitive)
+    and "с Президентом" (after a preposition) stay. English: a few function words.
+    """
+    words = list(_WORD_SPAN_RE.finditer(text))
+    for n, (prev, word) in enumerate(pairwise(words), start=1):
+        p, w = prev.group(), word.group()
+        if n >= 2 and w[:1].isupper() and p[-1:].isalpha() and _opens_clause(p, w):
+            return text[: prev.end()], text[word.start() :]
+    return "", text
+
+
+def _opens_clause(prev: str, word: str) -> bool:
+    after_lower = prev.islower() or prev.isupper()  # a lowercase word or an abbreviation
+    if word in _EN_CLAUSE_STARTS:
+        return after_lower
+    if not (is_cyrillic(word) and is_cyrillic(prev)):
+        return False
+    parsed = [p for p in parses(norm(word)) if p.score > 0.05]
+    if not parsed or not morph().word_is_known(norm(word)):
+        return False
+    best = parsed[0]
+    named = any(_NAME_TAGS & p.grammemes for p in parsed)
+    if ((best.pos in _VERB_POS and best.score >= 0.5) or best.pos == "PREP") and not named:
+        return True
+    prev_parsed = parses(norm(prev))
+    prev_tags = prev_parsed[0].grammemes if prev_parsed else frozenset()
+    prev_pos = prev_parsed[0].pos if prev_parsed else ""
+    nominative_noun = (
+        best.pos == "NOUN"
+        and "nomn" in best.grammemes
+        and not (_NAME_TAGS - {"Name"}) & best.grammemes
+    )
+    if not after_lower:
+        return nominative_noun and "Name" not in best.grammemes and "Surn" in prev_tags
+    if best.pos in _FUNCTION_POS and not named:
+        return True
+    return nominative_noun and prev_pos in ("NOUN", "ADJF")
