@@ -16,6 +16,7 @@ import pytest
 
 from storage import (
     Chat,
+    DeliveryStats,
     DigestLine,
     Feed,
     FeedCheck,
@@ -75,6 +76,7 @@ async def test_migrations_from_zero(tmp_path: Path) -> None:
     "model",
     [
         Chat,
+        DeliveryStats,
         DigestLine,
         Feed,
         FeedCheck,
