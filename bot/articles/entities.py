@@ -1278,17 +1278,28 @@ _CURRENCY = (
 )
 _MONEY_RE = re.compile(
     rf"(?:(?<![\w.,])(?P<num>{_NUM})(?:\s*(?P<scale>{_SCALE}))?\s*(?P<cur>{_CURRENCY})(?![а-яёa-z])"
-    rf"|(?P<sym>[$€£₽])\s?(?P<num2>{_NUM})(?:[\s-]*(?P<scale2>{_SCALE}))?)",
+    rf"|(?P<sym>[$€£₽])\s?(?P<num2>{_NUM})"
+    # "£27.6m", "$3bn", "€40k": the scale written as a letter or two right after the number.
+    rf"(?:[\s-]*(?P<scale2>{_SCALE})|(?:mn|m|bn|b|k)(?![a-z]))?)",
     re.IGNORECASE,
 )
 _PERCENT_RE = re.compile(rf"(?<![\w.,])(?P<num>{_NUM})\s*(?:%|процент\w*|percent|per cent)", re.I)
 _COUNT_RE = re.compile(rf"(?<![\w.,:-])(?P<num>{_NUM})\s+(?P<noun>[а-яё]{{3,}}|[a-z]{{3,}}s)\b")
+# A day after its month ("Jan. 6 rioters", "March 15 talks") is a date, not a count.
+_MONTH_BEFORE_RE = re.compile(
+    r"(?:\b(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?"
+    r"|\b(?:january|february|march|april|may|june|july|august|september|october|november|"
+    r"december))\s*$",
+    re.IGNORECASE,
+)
 _NOT_COUNTED = word_set(
     "год гг г месяц день неделя час минута секунда век раз число место январь февраль март "
     "апрель май июнь июль август сентябрь октябрь ноябрь декабрь процент тысяча миллион "
     "миллиард млн млрд трлн тыс доллар рубль евро тенге сомони метр километр часть статья "
     "пункт подпункт абзац глава раздел страница том номер приложение "
-    "years months weeks days hours minutes seconds decades times percent"
+    "years months weeks days hours minutes seconds decades times percent "
+    # Ukrainian months, as quoted in Russian and English texts: dates, not counts.
+    "січня лютого березня квітня травня червня липня серпня вересня жовтня листопада грудня"
 )
 _MEASURES = word_set(
     "товарооборот торговля оборот объем рост инвестиция капиталовложение экспорт импорт "
@@ -1352,7 +1363,9 @@ def find_figures(sentences: Sequence[Sentence], skip: frozenset[int], lang: str)
     """Amounts with units ("2 млрд долларов — товарооборот, цель"), outside document titles."""
     found: list[str] = []
     seen: set[str] = set()
+    previous = ""
     for s in sentences:
+        prior, previous = previous, s.text
         if s.index in skip or not _DIGIT_RE.search(s.text):
             continue
         text = s.text
@@ -1375,6 +1388,12 @@ def find_figures(sentences: Sequence[Sentence], skip: frozenset[int], lang: str)
                 continue
             num = m.group("num").replace(" ", "")
             if num.strip("0") == "":
+                continue
+            if num[0] == "0" and num[1:2].isdigit():  # "020 numbers": a code, not a count
+                continue
+            # (The month may end the sentence before: "Jan." is taken for a sentence's end.)
+            before = (prior + " " + text[: m.start()])[-12:]
+            if _MONTH_BEFORE_RE.search(before):
                 continue
             if len(num) == 4 and num.isdigit() and 1900 <= int(num) <= 2100:
                 continue
