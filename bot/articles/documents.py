@@ -49,6 +49,7 @@ KIND_RU: dict[str, str] = {
 KIND_EN: dict[str, str] = {
     "declaration": "declaration",
     "memorandum": "memorandum",
+    "memoranda": "memorandum",  # the Latin plural, beside "memorandums"
     "mou": "memorandum",
     "agreement": "agreement",
     "accord": "agreement",
@@ -522,12 +523,12 @@ def _np_at(toks: Sequence[_Tok], p: int, limit: int) -> _NP | None:
             continue
         if not t.word:
             return None
+        if t.low in _words("en_plural_heads"):  # before the heads: "memoranda" is both
+            return _NP(i, j, plural=True)
         if _en_head(toks, j):
             while j + 1 < limit and _en_head(toks, j + 1):
                 j += 1
             return _NP(i, j, plural=False)
-        if t.low in _words("en_plural_heads"):
-            return _NP(i, j, plural=True)
         if t.low in stops or t.low in _EN_TRIGGERS:
             return None
         j += 1
