@@ -12,13 +12,20 @@ from telegram import Bot
 from telegram.constants import ChatMemberStatus
 
 CACHE_SECONDS = 60.0
+MAX_ENTRIES = 10_000  # a bound on memory, not a policy
 ADMIN_STATUSES = frozenset({ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER})
 
 
 class ChatAdmins:
-    def __init__(self, clock: Callable[[], float], cache_seconds: float = CACHE_SECONDS) -> None:
+    def __init__(
+        self,
+        clock: Callable[[], float],
+        cache_seconds: float = CACHE_SECONDS,
+        max_entries: int = MAX_ENTRIES,
+    ) -> None:
         self._clock = clock
         self._cache_seconds = cache_seconds
+        self._max_entries = max_entries
         self._known: dict[tuple[int, int], tuple[bool, float]] = {}
 
     async def is_admin(self, bot: Bot, chat_id: int, user_id: int) -> bool:
@@ -28,7 +35,7 @@ class ChatAdmins:
             return cached[0]
         member = await bot.get_chat_member(chat_id, user_id)
         answer = member.status in ADMIN_STATUSES
-        if len(self._known) > 10_000:  # a bound, not a policy: old answers are cheap to ask again
+        if len(self._known) > self._max_entries:  # old answers are cheap to ask again
             self._known.clear()
         self._known[key] = (answer, now + self._cache_seconds)
         return answer

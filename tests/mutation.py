@@ -170,7 +170,7 @@ TEST_MAP: dict[str, tuple[str, ...]] = {
         "tests/e2e/test_feed_health.py",
         "tests/feeds/test_poll_cycle.py",
     ),
-    "bot/chat_admins.py": ("tests/e2e/test_handlers.py",),
+    "bot/chat_admins.py": ("tests/unit/test_chat_admins.py", "tests/e2e/test_handlers.py"),
     "bot/stories.py": (
         "tests/unit/test_stories.py",
         "tests/unit/test_threads.py",
