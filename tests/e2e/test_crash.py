@@ -67,6 +67,31 @@ def query(db: Path, sql: str) -> int:
     return int(row[0]) if row and row[0] is not None else 0
 
 
+def config_file(
+    tmp_path: Path, db: Path, api: FakeBotApi, feed: str | None = None, *, sections: str = ""
+) -> Path:
+    """The bot's configuration: the fake Bot API, topic "asia", `feed` in it, `sections`."""
+    feeds = f'[[feeds]]\nurl = "{feed}"\ntopics = ["asia"]\n' if feed else ""
+    path = tmp_path / "config.toml"
+    path.write_text(
+        f"""[bot]
+admins = [{ADMIN}]
+database = "{db}"
+api_base_url = "{api.base_url}"
+poll_interval = 3600
+
+{sections}
+[[topics]]
+slug = "asia"
+name_ru = "Азия"
+name_en = "Asia"
+
+{feeds}""",
+        encoding="utf-8",
+    )
+    return path
+
+
 @contextmanager
 def newsbot(config: Path, api: FakeBotApi) -> Iterator[subprocess.Popen[bytes]]:
     calls_before = api.calls.count("getUpdates")
@@ -103,28 +128,12 @@ def test_kill_9_while_storing_and_queueing_loses_and_doubles_nothing(
     db = tmp_path / "bot.db"
     try:
         feeds.put("/wire.xml", rss("Wire", [FeedItem("old", "Старое", "текст")]))
-        config = tmp_path / "config.toml"
-        config.write_text(
-            f"""[bot]
-admins = [{ADMIN}]
-database = "{db}"
-api_base_url = "{api.base_url}"
-poll_interval = 3600
-
-[polling]
-allow_private_networks = true
-push_limit = 1000
-
-[[topics]]
-slug = "asia"
-name_ru = "Азия"
-name_en = "Asia"
-
-[[feeds]]
-url = "{feeds.url("/wire.xml")}"
-topics = ["asia"]
-""",
-            encoding="utf-8",
+        config = config_file(
+            tmp_path,
+            db,
+            api,
+            feed=feeds.url("/wire.xml"),
+            sections="[polling]\nallow_private_networks = true\npush_limit = 1000\n",
         )
         with newsbot(config, api) as process:
             assert "Готово" in command(api, "/subscribe asia", USER)
@@ -186,31 +195,15 @@ def test_kill_9_halfway_through_a_broadcast_of_5000_loses_nothing(tmp_path: Path
     try:
         asyncio.run(with_subscribers(db, chats))
         feeds.put("/wire.xml", rss("Wire", [FeedItem("old", "Старое", "текст")]))
-        config = tmp_path / "config.toml"
-        config.write_text(
-            f"""[bot]
-admins = [{ADMIN}]
-database = "{db}"
-api_base_url = "{api.base_url}"
-poll_interval = 3600
-
-[polling]
-allow_private_networks = true
-
-[delivery]
-messages_per_second = 1000
-chat_interval = 0
-
-[[topics]]
-slug = "asia"
-name_ru = "Азия"
-name_en = "Asia"
-
-[[feeds]]
-url = "{feeds.url("/wire.xml")}"
-topics = ["asia"]
-""",
-            encoding="utf-8",
+        config = config_file(
+            tmp_path,
+            db,
+            api,
+            feed=feeds.url("/wire.xml"),
+            sections=(
+                "[polling]\nallow_private_networks = true\n"
+                "[delivery]\nmessages_per_second = 1000\nchat_interval = 0\n"
+            ),
         )
         with newsbot(config, api) as process:
             wait_until(lambda: query(db, "SELECT primed FROM feeds") == 1, "the first check")
@@ -254,19 +247,7 @@ def test_commands_taken_before_a_kill_9_are_answered_after_the_restart(tmp_path:
     db = tmp_path / "bot.db"
     users = range(300_000, 300_030)
     try:
-        config = tmp_path / "config.toml"
-        config.write_text(
-            f"""[bot]
-database = "{db}"
-api_base_url = "{api.base_url}"
-
-[[topics]]
-slug = "asia"
-name_ru = "Азия"
-name_en = "Asia"
-""",
-            encoding="utf-8",
-        )
+        config = config_file(tmp_path, db, api)
         with newsbot(config, api) as process:
             for user in users:
                 api.send_command("/subscribe asia", user_id=user)

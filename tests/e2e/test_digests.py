@@ -24,19 +24,6 @@ async def follow_feed(bot: RunningBot) -> None:
     await bot.say("/subscribe central-asia", user=USER)
 
 
-async def publish(bot: RunningBot, *items: FeedItem) -> None:
-    bot.feeds.put("/news.xml", rss("Лента", [*items, *OLD]))
-    bot.clock.advance(601)
-    await bot.poll()
-
-
-async def outbox_is(bot: RunningBot, expected: dict[str, int]) -> None:
-    async def settled() -> bool:
-        return await bot.storage.outbox_counts() == expected
-
-    await eventually(settled)
-
-
 async def test_a_digest_chat_gets_one_message_at_its_local_time(running_bot: RunningBot) -> None:
     bot = running_bot
     await follow_feed(bot)
@@ -48,8 +35,8 @@ async def test_a_digest_chat_gets_one_message_at_its_local_time(running_bot: Run
     )
     before = len(bot.api.messages_to(USER))
 
-    await publish(bot, item(1))  # 13:10
-    await publish(bot, item(2), item(1))  # 13:20
+    await bot.publish("/news.xml", [item(1), *OLD])  # 13:10
+    await bot.publish("/news.xml", [item(2), item(1), *OLD])  # 13:20
     bot.clock.advance(5 * HOUR)  # 18:20: not yet
     await bot.send_digests()
     bot.wake_sender()
@@ -62,10 +49,10 @@ async def test_a_digest_chat_gets_one_message_at_its_local_time(running_bot: Run
     assert digest.text.startswith("<b>Дайджест · 15.01.2027 19:00 · новостей: 2</b>")
     assert "<b>Центральная Азия</b>" in digest.text
     assert digest.text.index("новость 1") < digest.text.index("новость 2")  # in queued order
-    await outbox_is(bot, {"sent": 2})
+    await bot.outbox_is({"sent": 2})
 
     # The next item waits for 08:00 the next morning; the job running again sends nothing.
-    await publish(bot, item(3), item(2), item(1))
+    await bot.publish("/news.xml", [item(3), item(2), item(1), *OLD])
     await bot.send_digests()
     bot.wake_sender()
     assert await bot.storage.outbox_counts() == {"sent": 2, "pending": 1}
@@ -73,24 +60,24 @@ async def test_a_digest_chat_gets_one_message_at_its_local_time(running_bot: Run
     await bot.send_digests()
     (morning,) = (await bot.wait_for_messages(USER, before + 2))[before + 1 :]
     assert "новость 3" in morning.text and "новость 1" not in morning.text
-    await outbox_is(bot, {"sent": 3})
+    await bot.outbox_is({"sent": 3})
 
 
 async def test_turning_digests_off_sends_what_was_held_at_once(running_bot: RunningBot) -> None:
     bot = running_bot
     await follow_feed(bot)
     await bot.say("/digest 08:00", user=USER)
-    await publish(bot, item(1))
-    await publish(bot, item(2), item(1))
+    await bot.publish("/news.xml", [item(1), *OLD])
+    await bot.publish("/news.xml", [item(2), item(1), *OLD])
     before = len(bot.api.messages_to(USER))
 
     answers = await bot.say("/digest off", user=USER, replies=2)
     assert t("ru", "digest_off") in [m.text for m in answers]
     (digest,) = [m for m in answers if m.text.startswith("<b>Дайджест")]
     assert "новость 1" in digest.text and "новость 2" in digest.text
-    await outbox_is(bot, {"sent": 2})
+    await bot.outbox_is({"sent": 2})
     # Instant again: the next item comes as its own card.
-    await publish(bot, item(3), item(2), item(1))
+    await bot.publish("/news.xml", [item(3), item(2), item(1), *OLD])
     (card,) = (await bot.wait_for_messages(USER, before + 3))[before + 2 :]
     assert card.text.startswith("<b>Казахстан: новость 3</b>")
 
@@ -103,7 +90,7 @@ async def test_quiet_hours_hold_cards_until_they_end(running_bot: RunningBot) ->
     assert answer.text == t("ru", "quiet_set", start="13:00", end="15:30", timezone="Asia/Almaty")
     before = len(bot.api.messages_to(USER))
 
-    await publish(bot, item(1))
+    await bot.publish("/news.xml", [item(1), *OLD])
 
     async def waiting() -> bool:
         return await bot.storage.outbox_counts() == {"pending": 1}
@@ -125,7 +112,7 @@ async def test_quiet_hours_switched_off_let_held_cards_go(running_bot: RunningBo
     bot = running_bot
     await follow_feed(bot)
     await bot.say("/quiet 10:00 23:00", user=USER)  # 11:00 in Moscow, the default zone
-    await publish(bot, item(1))
+    await bot.publish("/news.xml", [item(1), *OLD])
 
     async def waiting() -> bool:
         return await bot.storage.outbox_counts() == {"pending": 1}

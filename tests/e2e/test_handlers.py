@@ -91,20 +91,6 @@ async def add_feed(bot: RunningBot, path: str, *topics: str) -> None:
     assert "Лента добавлена" in added.text, added.text
 
 
-async def publish(bot: RunningBot, path: str, items: list[FeedItem]) -> None:
-    """The feed at `path` now carries `items`; its next check is due and is run now."""
-    bot.feeds.put(path, rss("Лента", items))
-    bot.clock.advance(601)
-    await bot.poll()
-
-
-async def outbox_is(bot: RunningBot, expected: dict[str, int]) -> None:
-    async def settled() -> bool:
-        return await bot.storage.outbox_counts() == expected
-
-    await eventually(settled)
-
-
 # --- 1. admin commands refused to everyone else -----------------------------------------
 
 
@@ -252,10 +238,10 @@ async def test_a_configured_feeds_first_check_pushes_nothing_to_a_present_subscr
         assert await bot.storage.outbox_counts() == {}
 
         # The subscriber is real: what is new from now on reaches them, and only that.
-        await publish(bot, "/cfg.xml", [new_item(1), *OLD_ITEMS])
+        await bot.publish("/cfg.xml", [new_item(1), *OLD_ITEMS])
         (card,) = await bot.wait_for_messages(USER, 1)
         assert "новость номер 1" in card.text
-        await outbox_is(bot, {"sent": 1})
+        await bot.outbox_is({"sent": 1})
         assert len(bot.api.messages_to(USER)) == 1
 
 
@@ -273,10 +259,10 @@ async def test_addfeeds_first_check_pushes_nothing_to_a_present_subscriber(
     # Just checked: the next check is a whole interval away.
     assert feed.primed and feed.next_check_at == bot.clock.now + 600
 
-    await publish(bot, "/news.xml", [new_item(1), *OLD_ITEMS])
+    await bot.publish("/news.xml", [new_item(1), *OLD_ITEMS])
     (card,) = (await bot.wait_for_messages(USER, 2))[1:]
     assert "новость номер 1" in card.text
-    await outbox_is(bot, {"sent": 1})
+    await bot.outbox_is({"sent": 1})
     assert len(bot.api.messages_to(USER)) == 2
 
 
@@ -311,11 +297,11 @@ async def test_subscribe_in_a_forum_topic_delivers_into_that_topic(
     bot.feeds.put("/news.xml", rss("Лента", OLD_ITEMS))
     await add_feed(bot, "/news.xml", "central-asia")
     before = len(bot.api.messages_to(FORUM))
-    await publish(bot, "/news.xml", [new_item(1), *OLD_ITEMS])
+    await bot.publish("/news.xml", [new_item(1), *OLD_ITEMS])
     (card,) = (await bot.wait_for_messages(FORUM, before + 1))[before:]
     assert "новость номер 1" in card.text
     assert card.thread_id == THREAD
-    await outbox_is(bot, {"sent": 1})
+    await bot.outbox_is({"sent": 1})
 
 
 async def test_unsubscribe_in_a_forum_topic_is_per_topic(running_bot: RunningBot) -> None:
@@ -362,9 +348,9 @@ async def test_a_chat_that_blocked_the_bot_is_active_again_after_start(
     await add_feed(bot, "/news.xml", "central-asia")
     await ask(bot, "/subscribe central-asia", user=USER)
     bot.api.fail_next_send(USER, 403, "Forbidden: bot was blocked by the user")
-    await publish(bot, "/news.xml", [new_item(1), *OLD_ITEMS])
+    await bot.publish("/news.xml", [new_item(1), *OLD_ITEMS])
 
-    await outbox_is(bot, {"failed": 1})
+    await bot.outbox_is({"failed": 1})
     chat = await bot.storage.chat(USER)
     assert chat is not None and not chat.active
     assert not bot.api.failures[USER]  # the 403 was answered to the card
@@ -375,10 +361,10 @@ async def test_a_chat_that_blocked_the_bot_is_active_again_after_start(
     assert chat is not None and chat.active
 
     before = len(bot.api.messages_to(USER))
-    await publish(bot, "/news.xml", [new_item(2), new_item(1), *OLD_ITEMS])
+    await bot.publish("/news.xml", [new_item(2), new_item(1), *OLD_ITEMS])
     (card,) = (await bot.wait_for_messages(USER, before + 1))[before:]
     assert "новость номер 2" in card.text
-    await outbox_is(bot, {"failed": 1, "sent": 1})
+    await bot.outbox_is({"failed": 1, "sent": 1})
 
 
 async def chat_active(bot: RunningBot, chat_id: int, active: bool) -> None:
@@ -400,7 +386,7 @@ async def test_a_user_who_blocks_the_bot_is_paused_at_once_and_resumed_on_unbloc
     bot.api.membership_change(USER, user_id=USER, old="member", new="kicked")
     await chat_active(bot, USER, False)
     sends = bot.api.calls.count("sendMessage")
-    await publish(bot, "/news.xml", [new_item(1), *OLD_ITEMS])
+    await bot.publish("/news.xml", [new_item(1), *OLD_ITEMS])
     assert await bot.storage.outbox_counts() == {}  # nothing queued, nothing tried
     assert bot.api.calls.count("sendMessage") == sends
 
@@ -408,7 +394,7 @@ async def test_a_user_who_blocks_the_bot_is_paused_at_once_and_resumed_on_unbloc
     await chat_active(bot, USER, True)
     assert [s.topic.slug for s in await bot.storage.subscriptions(USER)] == ["central-asia"]
     before = len(bot.api.messages_to(USER))
-    await publish(bot, "/news.xml", [new_item(2), new_item(1), *OLD_ITEMS])
+    await bot.publish("/news.xml", [new_item(2), new_item(1), *OLD_ITEMS])
     (card,) = (await bot.wait_for_messages(USER, before + 1))[before:]
     assert "новость номер 2" in card.text
 

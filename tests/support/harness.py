@@ -23,6 +23,7 @@ from bot.context import NewsApplication
 from storage import Storage, open_storage
 from tests.support.fake_bot_api import FakeBotApi, SentMessage
 from tests.support.feed_server import FeedServer
+from tests.support.feeds import FeedItem, rss
 
 ADMIN = 100
 USER = 200
@@ -186,6 +187,20 @@ class RunningBot:
         assert services is not None
         await services.feeds.wait_idle()
         self.check_sender()
+
+    async def publish(self, path: str, items: list[FeedItem], title: str = "Лента") -> None:
+        """The feed at `path` now carries `items`; its next check is due and is run now."""
+        self.feeds.put(path, rss(title, items))
+        self.clock.advance(601)
+        await self.poll()
+
+    async def outbox_is(self, expected: dict[str, int]) -> None:
+        """Wait until the outbox's rows are, by status, as `expected`."""
+
+        async def settled() -> bool:
+            return await self.storage.outbox_counts() == expected
+
+        await self.until(settled, what=f"outbox {expected}")
 
     async def send_digests(self) -> None:
         """Run the digest job once, now, as the JobQueue would."""
