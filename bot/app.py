@@ -55,6 +55,7 @@ SENDER_STOP_TIMEOUT = 15.0  # the send in flight: PTB's own timeouts end it well
 # are left out, so an edited /addfeed or /subscribe never runs twice.
 ALLOWED_UPDATES = [Update.MESSAGE, Update.MY_CHAT_MEMBER]
 POLL_TICK = 1.0  # how often the poll job asks storage which feeds are due (one indexed query)
+TELEGRAM_API, TELEGRAM_FILES = "https://api.telegram.org/bot", "https://api.telegram.org/file/bot"
 FIRST_GROUP, LAST_GROUP = -1, 1  # the journal's handlers, around the commands' group 0
 DIGEST_TICK = 15.0  # how late a digest may be: it asks storage which digests are due
 
@@ -71,13 +72,15 @@ def build_application(
     """Build the bot. Storage and the fetcher are opened at start-up unless given."""
     if not config.token:
         raise ValueError("BOT_TOKEN is not set")
-    base_url = config.api_base_url or "https://api.telegram.org/bot"
+    base_url = config.api_base_url or TELEGRAM_API
     journal = UpdateJournal()
     bot = JournalingBot(
         config.token,
         base_url=base_url,
-        # Files come from the same server's /file/bot.
-        base_file_url=base_url[: -len("bot")] + "file/bot" if base_url.endswith("/bot") else None,
+        # Files come from the same server's /file/bot (Telegram's own unless it is one).
+        base_file_url=(
+            base_url[: -len("bot")] + "file/bot" if base_url.endswith("/bot") else TELEGRAM_FILES
+        ),
         defaults=Defaults(
             parse_mode=ParseMode.HTML,
             # One choice for every card, pushed or requested (the sender uses this Bot).

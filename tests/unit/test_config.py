@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 
 from bot.__main__ import main
-from bot.app import limits
-from bot.config import ConfigError, DeliveryConfig, feed_url_key, load_config
+from bot.app import build_application, limits
+from bot.config import Config, ConfigError, DeliveryConfig, feed_url_key, load_config
 from bot.delivery.pacing import Limits
 from tests.conftest import REPO_ROOT
 
@@ -263,3 +263,26 @@ def test_delivery_section_sets_the_pacers_limits(tmp_path: Path) -> None:
 )
 def test_feed_url_key_says_when_two_addresses_are_one_feed(a: str, b: str, same: bool) -> None:
     assert (feed_url_key(a) == feed_url_key(b)) is same
+
+
+@pytest.mark.parametrize(
+    ("api_base_url", "base", "files"),
+    [
+        (None, "https://api.telegram.org/bot", "https://api.telegram.org/file/bot"),
+        (
+            "http://127.0.0.1:8081/bot",
+            "http://127.0.0.1:8081/bot",
+            "http://127.0.0.1:8081/file/bot",
+        ),
+        (
+            "http://api.local/custom/",
+            "http://api.local/custom/",
+            "https://api.telegram.org/file/bot",
+        ),
+    ],
+)
+def test_the_bot_talks_to_the_configured_api_and_takes_files_from_beside_it(
+    api_base_url: str | None, base: str, files: str
+) -> None:
+    app = build_application(Config(token="1:x", api_base_url=api_base_url))
+    assert (app.bot.base_url, app.bot.base_file_url) == (base + "1:x", files + "1:x")
