@@ -8,7 +8,7 @@ import pytest
 
 from bot.articles import read_article
 from bot.articles.evaluate import evaluate, main, read_file
-from tests.conftest import shared_file
+from tests.conftest import DATA_DIR, shared_file
 
 
 def test_every_news_article_reads() -> None:
@@ -23,12 +23,21 @@ def test_every_news_article_reads() -> None:
         assert len(article.summary) <= 600, path.name
 
 
-def test_labelled_set_meets_targets() -> None:
-    labels = shared_file("samples/labels.json")
+@pytest.mark.parametrize("name", ["samples/labels.json", "samples/news-articles-labels.json"])
+def test_released_labels_meet_the_targets(name: str) -> None:
+    labels = shared_file(name)
     report = evaluate(json.loads(labels.read_text(encoding="utf-8")), labels.parent.parent)
     assert report.scores["documents"].f1 >= 0.97
-    assert report.scores["participants"].f1 >= 0.93
+    assert report.scores["participants"].f1 >= 0.95
     assert report.summit_correct == report.summit_total
+
+
+def test_the_development_set_meets_its_target() -> None:
+    """The set the rules were developed on (tests/data/articles-dev). The second set,
+    tests/data/articles-unseen, has no test on purpose: it is scored by hand, never tuned on."""
+    labels = DATA_DIR / "articles-dev" / "labels.json"
+    report = evaluate(json.loads(labels.read_text(encoding="utf-8")), labels.parent.parent)
+    assert report.scores["documents"].f1 >= 0.90
 
 
 def test_evaluate_command(capsys: pytest.CaptureFixture[str]) -> None:
