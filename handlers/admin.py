@@ -10,7 +10,16 @@ from bot.delivery.render import Block, cut_text, format_date, pack_messages
 from bot.feeds.fetch import FetchError
 from bot.feeds.parse import FeedParseError
 from bot.i18n import t
-from handlers.common import admin_only, e, lang_of, only_argument, reply, reply_all, topic_list
+from handlers.common import (
+    admin_only,
+    e,
+    echo,
+    lang_of,
+    only_argument,
+    reply,
+    reply_all,
+    topic_list,
+)
 from storage import Feed, FeedExistsError
 
 TITLE_IN_LISTS = 80
@@ -25,7 +34,7 @@ async def addfeed(update: Update, context: NewsContext) -> None:
         return
     url, slugs = args[0], [s.lower() for s in args[1:]]
     if not is_http_url(url):
-        await reply(update, t(lang, "bad_url", url=e(url)))
+        await reply(update, t(lang, "bad_url", url=echo(url)))
         return
     available = await context.storage.topics()
     by_slug = {tp.slug: tp for tp in available}
@@ -36,7 +45,7 @@ async def addfeed(update: Update, context: NewsContext) -> None:
             t(
                 lang,
                 "unknown_topics",
-                slugs=e(", ".join(unknown)),
+                slugs=echo(", ".join(unknown)),
                 available=topic_list(available, lang),
             ),
         )
@@ -52,7 +61,7 @@ async def addfeed(update: Update, context: NewsContext) -> None:
             url, topic_ids=[by_slug[s].id for s in slugs], added_by=user.id if user else None
         )
     except (FetchError, FeedParseError) as exc:
-        await reply(update, t(lang, "feed_failed", url=e(url), reason=e(exc)))
+        await reply(update, t(lang, "feed_failed", url=echo(url), reason=e(exc)))
         return
     except FeedExistsError as exc:
         await reply(update, t(lang, "feed_exists", title=e(exc.feed.title), id=exc.feed.id))
@@ -69,7 +78,7 @@ async def removefeed(update: Update, context: NewsContext) -> None:
         return
     feed = await _feed_argument(context, argument)
     if feed is None or not await context.storage.remove_feed(feed.id):
-        await reply(update, t(lang, "feed_not_found", ref=e(argument)))
+        await reply(update, t(lang, "feed_not_found", ref=echo(argument)))
         return
     await reply(update, t(lang, "feed_removed", title=e(feed.title), id=feed.id))
 
@@ -98,7 +107,7 @@ async def _the_feed_named(
         return None
     found = await _feed_argument(context, argument)
     if found is None:
-        await reply(update, t(lang, "feed_not_found", ref=e(argument)))
+        await reply(update, t(lang, "feed_not_found", ref=echo(argument)))
     return found
 
 

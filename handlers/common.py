@@ -10,11 +10,19 @@ from telegram import Chat, Message, Update
 from telegram.constants import ParseMode
 
 from bot.context import NewsContext
-from bot.delivery.render import escape_html
+from bot.delivery.render import cut_text, escape_html
 from bot.i18n import language_for, t
 from storage import Topic
 
 e = escape_html  # the handlers' short name for it
+ECHO_LIMIT = 100  # what a reply repeats of the user's own input, at most
+
+
+def echo(value: object) -> str:
+    """The user's input as a reply repeats it: escaped, and cut, so that a huge argument
+    never pushes the reply past Telegram's limit."""
+    return e(cut_text(str(value), ECHO_LIMIT))
+
 
 Handler = Callable[[Update, NewsContext], Coroutine[Any, Any, None]]
 

@@ -9,7 +9,7 @@ from telegram import Update
 from bot.context import NewsContext
 from bot.delivery.render import item_card, render_html
 from bot.i18n import t
-from handlers.common import e, lang_of, reply, reply_all, topic_list
+from handlers.common import echo, lang_of, reply, reply_all, topic_list
 from storage import Item
 
 LATEST_COUNT = 3
@@ -31,7 +31,8 @@ async def _topic_argument(update: Update, context: NewsContext, lang: str) -> in
     if topic is None:
         available = await context.storage.topics()
         await reply(
-            update, t(lang, "unknown_topic", slug=e(args[0]), available=topic_list(available, lang))
+            update,
+            t(lang, "unknown_topic", slug=echo(args[0]), available=topic_list(available, lang)),
         )
         raise _UnknownTopic
     return topic.id

@@ -19,7 +19,7 @@ from bot.delivery.schedule import (
     zone,
 )
 from bot.i18n import t
-from handlers.common import e, lang_of, may_change_subscriptions, reply
+from handlers.common import echo, lang_of, may_change_subscriptions, reply
 from storage import Chat
 
 OFF = ("off", "выкл", "нет")
@@ -85,7 +85,7 @@ async def timezone(update: Update, context: NewsContext) -> None:
         return
     tz = zone(args[0])
     if tz is None:
-        await reply(update, t(lang, "unknown_timezone", name=e(args[0])))
+        await reply(update, t(lang, "unknown_timezone", name=echo(args[0])))
         return
     chat = await _own_chat(update, context)
     if chat is None:

@@ -13,6 +13,7 @@ from bot.context import NewsContext
 from bot.i18n import t
 from handlers.common import (
     e,
+    echo,
     lang_of,
     may_change_subscriptions,
     reply,
@@ -96,7 +97,7 @@ async def _topic(update: Update, context: NewsContext, slug: str) -> Topic | Non
     if topic is None:
         lang, available = lang_of(update, context), await context.storage.topics()
         listed = topic_list(available, lang)
-        await reply(update, t(lang, "unknown_topic", slug=e(slug.lower()), available=listed))
+        await reply(update, t(lang, "unknown_topic", slug=echo(slug.lower()), available=listed))
     return topic
 
 

@@ -1,0 +1,43 @@
+"""Every command with hostile arguments gets one sensible answer: never "something went
+wrong", never a reply Telegram refuses (the fake Bot API refuses HTML it cannot parse and
+text over 4096 characters, as Telegram does)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.i18n import t
+from tests.e2e.conftest import ADMIN
+from tests.support.harness import RunningBot
+from tests.support.telegram_html import telegram_html_problems
+
+COMMANDS = [
+    "start", "help", "topics", "subscribe", "unsubscribe", "mysubs", "digest", "quiet",
+    "timezone", "settings", "latest", "summit", "documents", "addfeed", "removefeed", "feeds",
+    "feed", "refresh", "delivery",
+]  # fmt: skip
+HOSTILE = {
+    "huge": "ж" * 4000,
+    "huge-url": "https://example.com/" + "a" * 4000,
+    "markup": "<b>&amp;</b><a href='x'>",
+    "controls": "a\x01b\x07c\u200b",
+    "right-to-left": "\u202eabc\u202c",
+    "brackets": "[[((<<{{",
+    "channel-like": "@" + "a" * 40,
+    "long-number": "-100" + "9" * 30,
+    "superscript": "²",
+}
+
+
+@pytest.mark.parametrize("name", list(HOSTILE))
+async def test_every_command_answers_hostile_arguments_sensibly(
+    running_bot: RunningBot, name: str
+) -> None:
+    bot = running_bot
+    argument = HOSTILE[name]
+    for command in COMMANDS:
+        (answer,) = await bot.say(f"/{command} {argument}", user=ADMIN)
+        assert answer.text != t("ru", "internal_error"), (command, name)
+        assert telegram_html_problems(answer.text) == [], (command, name)
+        assert len(answer.text) < 1500, (command, name)  # the input is echoed shortened
+    assert bot.storage is not None and await bot.storage.feeds() == []  # nothing was added
