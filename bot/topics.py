@@ -29,3 +29,19 @@ def matching_topics(
         for topic in topics
         if topic.id in assigned or any(phrase_matches(k, keys) for k in topic.keywords)
     ]
+
+
+_QUOTES = "\"'«»“”„‘’`"
+
+
+def topic_named(phrase: str, topics: Iterable[Topic]) -> Topic | None:
+    """The topic a user names as they would type it: its slug or its name in either language,
+    in any case, with or without quotes ("central-asia", «Центральная Азия», central asia)."""
+    wanted = " ".join(phrase.strip().strip(_QUOTES).split()).casefold().replace("ё", "е")
+    if not wanted:
+        return None
+    for topic in topics:
+        names = (topic.slug, topic.name_ru, topic.name_en)
+        if wanted in (n.casefold().replace("ё", "е") for n in names):
+            return topic
+    return None

@@ -11,6 +11,7 @@ from telegram.error import BadRequest, Forbidden
 
 from bot.context import NewsContext
 from bot.i18n import t
+from bot.topics import topic_named
 from handlers.common import (
     e,
     echo,
@@ -91,13 +92,14 @@ async def unsubscribe(update: Update, context: NewsContext) -> None:
     )
 
 
-async def _topic(update: Update, context: NewsContext, slug: str) -> Topic | None:
-    """The topic `slug` names (in any case); None, with the topics there are, if none."""
-    topic = await context.storage.topic(slug.lower())
+async def _topic(update: Update, context: NewsContext, phrase: str) -> Topic | None:
+    """The topic the user named (slug or name, any case, quoted or not); None, with the
+    topics there are, if none."""
+    available = await context.storage.topics()
+    topic = topic_named(phrase, available)
     if topic is None:
-        lang, available = lang_of(update, context), await context.storage.topics()
-        listed = topic_list(available, lang)
-        await reply(update, t(lang, "unknown_topic", slug=echo(slug.lower()), available=listed))
+        lang, listed = lang_of(update, context), topic_list(available, lang_of(update, context))
+        await reply(update, t(lang, "unknown_topic", slug=echo(phrase), available=listed))
     return topic
 
 
@@ -140,17 +142,17 @@ async def _target(
     chat = update.effective_chat
     if chat is None:
         return None
-    if args and _CHANNEL.fullmatch(args[0]):
-        if len(args) != 2:  # a channel and no topic: the usage, which shows both forms
+    if args and args[0].startswith(("@", "-")):
+        if len(args) < 2 or not _CHANNEL.fullmatch(args[0]):
+            # No topic, or no channel's name: the usage, which shows both forms.
             return Target(chat.id, chat.type, 0), None
         channel = await _channel(update, context, args[0])
         if channel is None:
             return None
-        return Target(channel.id, channel.type, 0, args[0]), args[1]
+        return Target(channel.id, channel.type, 0, args[0]), " ".join(args[1:])
     if not await may_change_subscriptions(update, context):
         return None
-    slug = args[0] if len(args) == 1 else None
-    return Target(chat.id, chat.type, thread_of(update)), slug
+    return Target(chat.id, chat.type, thread_of(update)), " ".join(args) or None
 
 
 async def _channel(update: Update, context: NewsContext, name: str) -> ChatFullInfo | None:

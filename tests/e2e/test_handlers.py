@@ -578,19 +578,46 @@ async def test_the_error_handler_survives_a_reply_that_cannot_be_sent(
     assert topics.text.startswith(t("ru", "topics_header"))
 
 
-async def test_subscribe_and_unsubscribe_without_one_topic_show_their_usage(
+async def test_subscribe_and_unsubscribe_without_a_topic_show_their_usage(
     running_bot: RunningBot,
 ) -> None:
     bot = running_bot
+    listed = "<code>central-asia</code>, <code>sport</code>"
     for lang, user in READERS.items():
-        for text in ("/subscribe", "/subscribe sport central-asia"):
-            (usage,) = await ask(bot, text, user=user, language=lang)
-            # The example is the first topic there is.
-            assert usage.text == t(lang, "usage_subscribe", example="central-asia")
-        for text in ("/unsubscribe", "/unsubscribe sport central-asia"):
-            (usage,) = await ask(bot, text, user=user, language=lang)
-            assert usage.text == t(lang, "usage_unsubscribe")
+        (usage,) = await ask(bot, "/subscribe", user=user, language=lang)
+        # The example is the first topic there is.
+        assert usage.text == t(lang, "usage_subscribe", example="central-asia")
+        (usage,) = await ask(bot, "/unsubscribe", user=user, language=lang)
+        assert usage.text == t(lang, "usage_unsubscribe")
+        # Two topics at once are no topic's name: the answer says which topics there are.
+        for command in ("/subscribe", "/unsubscribe"):
+            (unknown,) = await ask(bot, f"{command} sport central-asia", user=user, language=lang)
+            assert unknown.text == t(
+                lang, "unknown_topic", slug="sport central-asia", available=listed
+            )
         assert await bot.storage.subscriptions(user) == []
+
+
+@pytest.mark.parametrize(
+    ("typed", "slug"),
+    [
+        ("Central Asia", "central-asia"),
+        ("центральная азия", "central-asia"),
+        ("«Центральная Азия»", "central-asia"),
+        ('"sport"', "sport"),
+        ("SPORT", "sport"),
+        ("  Спорт ", "sport"),
+    ],
+)
+async def test_a_topic_is_named_as_people_type_it(
+    running_bot: RunningBot, typed: str, slug: str
+) -> None:
+    bot = running_bot
+    (answer,) = await ask(bot, f"/subscribe {typed}", user=USER)
+    assert answer.text == t("ru", "subscribed", name=NAMES["ru"][slug])
+    assert [s.topic.slug for s in await bot.storage.subscriptions(USER)] == [slug]
+    (gone,) = await ask(bot, f"/unsubscribe {typed}", user=USER)
+    assert gone.text == t("ru", "unsubscribed", name=NAMES["ru"][slug])
 
 
 async def test_an_edited_command_is_not_run_again(running_bot: RunningBot) -> None:

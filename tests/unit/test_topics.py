@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.topics import keyword_occurs, matching_topics
+from bot.topics import keyword_occurs, matching_topics, topic_named
 from storage import Topic
 
 CENTRAL_ASIA = Topic(
@@ -78,3 +78,39 @@ def test_matching_keeps_the_order_of_topics() -> None:
     text = "Матч по футболу в Казахстане; поставки газа"
     assert matching_topics("", text, topics) == [3, 2, 1]
     assert matching_topics("", "газета о футболе", topics, feed_topic_ids=[1]) == [2, 1]
+
+
+def test_a_topic_is_found_by_slug_or_either_name_as_typed() -> None:
+    topics = [
+        Topic(1, "central-asia", "Центральная Азия", "Central Asia"),
+        Topic(2, "hedgehogs", "Ёжики", "Hedgehogs"),
+    ]
+    found = {
+        typed: (topic.slug if (topic := topic_named(typed, topics)) else None)
+        for typed in (
+            "central-asia",
+            "CENTRAL-ASIA",
+            "central  asia",
+            "«центральная азия»",
+            "“Central Asia”",
+            "ежики",
+            "Ёжики",
+            "central",
+            "asia central",
+            '""',
+            "",
+        )
+    }
+    assert found == {
+        "central-asia": "central-asia",
+        "CENTRAL-ASIA": "central-asia",
+        "central  asia": "central-asia",
+        "«центральная азия»": "central-asia",
+        "“Central Asia”": "central-asia",
+        "ежики": "hedgehogs",
+        "Ёжики": "hedgehogs",
+        "central": None,  # a part of a name is no name
+        "asia central": None,
+        '""': None,
+        "": None,
+    }
