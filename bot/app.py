@@ -189,6 +189,10 @@ def build_application(
             filters.ChatType.PRIVATE & filters.Document.ALL, opml.import_document, block=False
         )
     )
+    # Anything else in a private chat (an unknown command, plain text): a pointer to /help.
+    app.add_handler(
+        MessageHandler(filters.ChatType.PRIVATE & (filters.COMMAND | filters.TEXT), start.hint)
+    )
     # The bot blocked, removed, or let back in: the chat is paused or resumed at once.
     app.add_handler(ChatMemberHandler(membership.my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
     # After every handler: the update is marked handled in the journal.

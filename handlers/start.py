@@ -1,4 +1,4 @@
-"""/start and /help."""
+"""/start, /help, and the hint for what the bot does not understand."""
 
 from __future__ import annotations
 
@@ -29,3 +29,9 @@ async def help_command(update: Update, context: NewsContext) -> None:
     if context.config.is_admin(user.id if user else None):
         text += t(lang, "help_admin")
     await reply(update, text)
+
+
+async def hint(update: Update, context: NewsContext) -> None:
+    """An unknown command or plain text in a private chat: one short pointer to /help.
+    (In groups the bot keeps quiet: most messages there are not for it.)"""
+    await reply(update, t(lang_of(update, context), "hint"))

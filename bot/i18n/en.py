@@ -33,6 +33,7 @@ MESSAGES: dict[str, str] = {
         "/export — all feeds as an OPML file\n"
         "Send me an .opml file to follow its feeds"
     ),
+    "hint": "I did not understand that. What I can do: /help",
     "topics_header": "<b>Topics</b>",
     "topics_empty": "There are no topics yet.",
     "topic_line": "• <code>{slug}</code> — {name}",

@@ -33,6 +33,7 @@ MESSAGES: dict[str, str] = {
         "/export — все ленты файлом OPML\n"
         "Пришлите файл .opml — добавлю ленты из него"
     ),
+    "hint": "Не понимаю. Что я умею: /help",
     "topics_header": "<b>Темы</b>",
     "topics_empty": "Тем пока нет.",
     "topic_line": "• <code>{slug}</code> — {name}",

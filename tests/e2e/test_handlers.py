@@ -22,6 +22,7 @@ from bot.config import FeedConfig
 from bot.context import NewsContext
 from bot.i18n import t
 from bot.opml import build_opml
+from handlers import start
 from handlers.common import topic_list
 from storage import open_storage
 from tests.e2e.conftest import ADMIN, USER
@@ -441,13 +442,22 @@ async def _broken_handler(update: Update, context: NewsContext) -> None:
     raise HandlerBug("broken on purpose")
 
 
+def add_broken_command(bot: RunningBot) -> None:
+    """/broken, which raises: installed through the public Application API before the
+    catch-all that answers unknown commands (the first matching handler of a group runs)."""
+    (catch_all,) = [h for h in bot.app.handlers[0] if getattr(h, "callback", None) is start.hint]
+    bot.app.remove_handler(catch_all)
+    bot.app.add_handler(CommandHandler("broken", _broken_handler))
+    bot.app.add_handler(catch_all)
+
+
 async def test_a_failing_handler_tells_the_user_in_their_language(
     running_bot: RunningBot, caplog: pytest.LogCaptureFixture
 ) -> None:
     bot = running_bot
     # No command fails on demand without changing the bot's code, so install one that does,
     # through the public Application API; the error handler is the one build_application set.
-    bot.app.add_handler(CommandHandler("broken", _broken_handler))
+    add_broken_command(bot)
     for lang, user in READERS.items():
         caplog.clear()
         with caplog.at_level(logging.ERROR, logger="handlers.errors"):
@@ -560,7 +570,7 @@ async def test_the_error_handler_survives_a_reply_that_cannot_be_sent(
     running_bot: RunningBot, caplog: pytest.LogCaptureFixture
 ) -> None:
     bot = running_bot
-    bot.app.add_handler(CommandHandler("broken", _broken_handler))
+    add_broken_command(bot)
     bot.api.fail_next_send(USER, 400, "Bad Request: chat not found")
     with caplog.at_level(logging.ERROR):
         bot.api.send_command("/broken", user_id=USER)
@@ -685,3 +695,19 @@ async def test_feed_shows_a_title_of_up_to_300_characters_whole(running_bot: Run
         )
         (answer,) = await ask(bot, f"/feed {feed.id}", user=ADMIN)
         assert f"<b>{shown}</b>" in answer.text
+
+
+async def test_what_the_bot_does_not_understand_gets_a_pointer_to_help_in_private_only(
+    running_bot: RunningBot,
+) -> None:
+    bot = running_bot
+    for text, lang in (("/nosuchcommand", "ru"), ("привет, бот", "ru"), ("hello there", "en")):
+        (answer,) = await ask(bot, text, user=USER, language=lang)
+        assert answer.text == t(lang, "hint")
+    # In a group: silence. The next answer there is the one to the next command.
+    group = -100888
+    bot.api.send_command("/nosuchcommand", user_id=USER, chat_id=group, chat_type="supergroup")
+    bot.api.send_command("just chatting", user_id=USER, chat_id=group, chat_type="supergroup")
+    (topics,) = await ask(bot, "/topics", user=USER, chat=group, chat_type="supergroup")
+    assert topics.text.startswith(t("ru", "topics_header"))
+    assert len(bot.api.messages_to(group)) == 1
