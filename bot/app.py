@@ -43,6 +43,7 @@ from bot.journal import (
     replay_unhandled,
     skip_handled,
 )
+from bot.menu import set_command_menus
 from bot.reading import read_and_file, same_story, start_reader_process
 from handlers import admin, membership, news, opml, settings, start, subscriptions
 from handlers.errors import on_error
@@ -120,6 +121,7 @@ def build_application(
         journal.storage = db
         await replay_unhandled(db, app.bot, app.update_queue)  # commands a crash interrupted
         await sync_config(config, db, clock())
+        await set_command_menus(app.bot, config.admins, config.language)
         released = await db.release_claims()  # rows the last run had in hand: sent again
         if released:
             log.info(

@@ -141,6 +141,8 @@ class FakeBotApi:
     # anyone else is an ordinary "member".
     members: dict[tuple[int, int], str] = field(default_factory=dict)
     delivered: dict[int, dict[str, Any]] = field(default_factory=dict)  # every update queued
+    menus: list[dict[str, Any]] = field(default_factory=list)  # every setMyCommands accepted
+    never_wrote: set[int] = field(default_factory=set)  # users with no private chat: no menu
     message_limit: int = 4096  # text longer than this once parsed: 400 "message is too long"
     # getChat: chats by "@username" and by id; the bot's rights there are in `members`
     # under BOT_ID ("administrator" may post unless the chat is in `cannot_post`).
@@ -335,6 +337,23 @@ class FakeBotApi:
             return self._send_message(params)
         if method == "getChatMember":
             return 200, {"ok": True, "result": self._chat_member(params)}
+        if method == "setMyCommands":
+            scope = json.loads(params.get("scope") or '{"type": "default"}')
+            if scope.get("chat_id") in self.never_wrote:
+                return 400, {
+                    "ok": False,
+                    "error_code": 400,
+                    "description": "Bad Request: chat not found",
+                }
+            with self._cond:
+                self.menus.append(
+                    {
+                        "scope": scope,
+                        "language_code": params.get("language_code") or None,
+                        "commands": json.loads(params["commands"]),
+                    }
+                )
+            return 200, {"ok": True, "result": True}
         if method == "getChat":
             chat = self.chats.get(str(params.get("chat_id")))
             if chat is None:
