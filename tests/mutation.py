@@ -196,6 +196,7 @@ TEST_MAP: dict[str, tuple[str, ...]] = {
         "tests/e2e/test_crash.py",
     ),
     "bot/journal.py": ("tests/e2e/test_journal.py", "tests/e2e/test_crash.py"),
+    "bot/menu.py": ("tests/e2e/test_menu.py",),
     "bot/": ("tests/e2e",),
     "handlers/admin.py": (
         "tests/e2e/test_handlers.py",
