@@ -4,7 +4,7 @@ private chat, for a channel the user administers (`/subscribe @channel topic`)."
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from telegram import Chat, ChatFullInfo, ChatMemberAdministrator, ChatMemberOwner, Update
 from telegram.error import BadRequest, Forbidden
@@ -32,8 +32,7 @@ async def topics(update: Update, context: NewsContext) -> None:
     await reply(update, "\n".join(lines) if found else t(lang, "topics_empty"))
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(NamedTuple):
     """The chat whose subscriptions a command changes: the one it was sent in, or a channel."""
 
     chat_id: int
