@@ -41,3 +41,13 @@ async def test_every_command_answers_hostile_arguments_sensibly(
         assert telegram_html_problems(answer.text) == [], (command, name)
         assert len(answer.text) < 1500, (command, name)  # the input is echoed shortened
     assert bot.storage is not None and await bot.storage.feeds() == []  # nothing was added
+
+
+async def test_a_reply_repeats_a_hundred_characters_of_the_input_at_most(
+    running_bot: RunningBot,
+) -> None:
+    bot = running_bot
+    (answer,) = await bot.say("/subscribe " + "ж" * 4000, user=ADMIN)
+    assert "«" + "ж" * 99 + "…»" in answer.text  # 100 with the ellipsis
+    (whole,) = await bot.say("/subscribe " + "ж" * 100, user=ADMIN)
+    assert "«" + "ж" * 100 + "»" in whole.text
