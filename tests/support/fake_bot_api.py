@@ -92,6 +92,11 @@ def _member(user: dict[str, Any], status: str, *, can_post: bool = False) -> dic
     return member
 
 
+def api_error(status: int, description: str) -> tuple[int, dict[str, Any]]:
+    """A Bot API error answer: the HTTP status and the body Telegram sends with it."""
+    return status, {"ok": False, "error_code": status, "description": description}
+
+
 def _refusal(params: dict[str, Any], limit: int) -> str | None:
     """Telegram's 400 for text it cannot take: bad HTML, or too long once parsed."""
     text = str(params.get("text", ""))
@@ -293,7 +298,7 @@ class FakeBotApi:
         migrate_to_chat_id: int | None = None,
     ) -> None:
         """Answer the next sendMessage to `chat_id` with this Bot API error instead of sending."""
-        body: dict[str, Any] = {"ok": False, "error_code": status, "description": description}
+        _, body = api_error(status, description)
         if retry_after is not None:
             body["parameters"] = {"retry_after": retry_after}
         if migrate_to_chat_id is not None:
@@ -340,11 +345,7 @@ class FakeBotApi:
         if method == "setMyCommands":
             scope = json.loads(params.get("scope") or '{"type": "default"}')
             if scope.get("chat_id") in self.never_wrote:
-                return 400, {
-                    "ok": False,
-                    "error_code": 400,
-                    "description": "Bad Request: chat not found",
-                }
+                return api_error(400, "Bad Request: chat not found")
             with self._cond:
                 self.menus.append(
                     {
@@ -357,11 +358,7 @@ class FakeBotApi:
         if method == "getChat":
             chat = self.chats.get(str(params.get("chat_id")))
             if chat is None:
-                return 400, {
-                    "ok": False,
-                    "error_code": 400,
-                    "description": "Bad Request: chat not found",
-                }
+                return api_error(400, "Bad Request: chat not found")
             full = {
                 "accent_color_id": 0,
                 "max_reaction_count": 11,
@@ -415,7 +412,7 @@ class FakeBotApi:
                 }
             refused = _refusal(params, self.message_limit)
             if refused is not None:
-                return 400, {"ok": False, "error_code": 400, "description": refused}
+                return api_error(400, refused)
             message_id = next(self._message_ids)
             self.sent.append(SentMessage(chat_id, str(params.get("text", "")), params, message_id))
             chat_type = self._chat_types.get(chat_id, "private")
@@ -458,7 +455,7 @@ class FakeBotApi:
             def do_POST(self) -> None:
                 prefix = f"/bot{api.token}/"
                 if not self.path.startswith(prefix):
-                    self._answer(404, {"ok": False, "error_code": 404, "description": "Not Found"})
+                    self._answer(*api_error(404, "Not Found"))
                     return
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length).decode("utf-8") if length else ""

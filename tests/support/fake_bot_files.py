@@ -18,7 +18,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any, cast
 from urllib.parse import parse_qsl, unquote
 
-from tests.support.fake_bot_api import BOT_USER, FakeBotApi
+from tests.support.fake_bot_api import BOT_USER, FakeBotApi, api_error
 
 
 @dataclass
@@ -110,13 +110,9 @@ class FakeBotFiles(FakeBotApi):
                 stored = self._files.get(str(params.get("file_id")))
                 self._cond.notify_all()
             if self.get_file_error is not None:
-                return 400, {"ok": False, "error_code": 400, "description": self.get_file_error}
+                return api_error(400, self.get_file_error)
             if stored is None:
-                return 400, {
-                    "ok": False,
-                    "error_code": 400,
-                    "description": "Bad Request: invalid file_id",
-                }
+                return api_error(400, "Bad Request: invalid file_id")
             result = {
                 "file_id": stored.file_id,
                 "file_unique_id": "unique-" + stored.file_id,
@@ -184,7 +180,7 @@ class FakeBotFiles(FakeBotApi):
             def do_POST(self) -> None:
                 prefix = f"/bot{api.token}/"
                 if not self.path.startswith(prefix):
-                    self._answer(404, {"ok": False, "error_code": 404, "description": "Not Found"})
+                    self._answer(*api_error(404, "Not Found"))
                     return
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
