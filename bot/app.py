@@ -16,6 +16,7 @@ from telegram.constants import ParseMode
 from telegram.ext import (
     Application,
     ApplicationBuilder,
+    CallbackQueryHandler,
     ChatMemberHandler,
     CommandHandler,
     ContextTypes,
@@ -46,15 +47,17 @@ from bot.journal import (
 from bot.menu import set_command_menus
 from bot.reading import read_and_file, same_story, start_reader_process
 from handlers import admin, membership, news, opml, settings, start, subscriptions
+from handlers.common import stale_button
 from handlers.errors import on_error
 from storage import Storage, open_storage
 
 log = logging.getLogger(__name__)
 
 SENDER_STOP_TIMEOUT = 15.0  # the send in flight: PTB's own timeouts end it well before
-# What Telegram sends the bot: messages, and changes of its own membership of a chat. Edits
+# What Telegram sends the bot: messages, presses of its buttons, and changes of its own
+# membership of a chat. Edits
 # are left out, so an edited /addfeed or /subscribe never runs twice.
-ALLOWED_UPDATES = [Update.MESSAGE, Update.MY_CHAT_MEMBER]
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
 POLL_TICK = 1.0  # how often the poll job asks storage which feeds are due (one indexed query)
 TELEGRAM_API, TELEGRAM_FILES = "https://api.telegram.org/bot", "https://api.telegram.org/file/bot"
 FIRST_GROUP, LAST_GROUP = -1, 1  # the journal's handlers, around the commands' group 0
@@ -171,6 +174,7 @@ def build_application(
     app.add_handler(CommandHandler("quiet", settings.quiet))
     app.add_handler(CommandHandler("timezone", settings.timezone))
     app.add_handler(CommandHandler("settings", settings.show))
+    app.add_handler(CommandHandler("lang", settings.language))
     app.add_handler(CommandHandler("latest", news.latest))
     app.add_handler(CommandHandler("summit", news.summit))
     app.add_handler(CommandHandler("documents", news.documents))
@@ -195,6 +199,9 @@ def build_application(
     app.add_handler(
         MessageHandler(filters.ChatType.PRIVATE & (filters.COMMAND | filters.TEXT), start.hint)
     )
+    # Buttons: each kind of press to its handler; a press nobody handles is out of date.
+    app.add_handler(CallbackQueryHandler(settings.language_pressed, settings.SET_LANGUAGE.pattern))
+    app.add_handler(CallbackQueryHandler(stale_button))
     # The bot blocked, removed, or let back in: the chat is paused or resumed at once.
     app.add_handler(ChatMemberHandler(membership.my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
     # After every handler: the update is marked handled in the journal.

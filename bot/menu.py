@@ -28,6 +28,7 @@ USER_COMMANDS = (
     "quiet",
     "timezone",
     "settings",
+    "lang",
 )
 ADMIN_COMMANDS = (
     *USER_COMMANDS,

@@ -27,7 +27,7 @@ TITLE_IN_LISTS = 80
 
 @admin_only
 async def addfeed(update: Update, context: NewsContext) -> None:
-    lang = lang_of(update, context)
+    lang = await lang_of(update, context)
     args = context.args or []
     if not args:
         await reply(update, t(lang, "usage_addfeed"))
@@ -71,7 +71,7 @@ async def addfeed(update: Update, context: NewsContext) -> None:
 
 @admin_only
 async def removefeed(update: Update, context: NewsContext) -> None:
-    lang = lang_of(update, context)
+    lang = await lang_of(update, context)
     argument = only_argument(context)
     if argument is None:
         await reply(update, t(lang, "usage_removefeed"))
@@ -131,7 +131,7 @@ def _health(feed: Feed, lang: str, tz: str) -> str:
 
 @admin_only
 async def feeds(update: Update, context: NewsContext) -> None:
-    lang = lang_of(update, context)
+    lang = await lang_of(update, context)
     found = await context.storage.feeds()
     if not found:
         await reply(update, t(lang, "feeds_empty"))
@@ -148,7 +148,7 @@ async def feeds(update: Update, context: NewsContext) -> None:
 @admin_only
 async def feed(update: Update, context: NewsContext) -> None:
     """Everything about one feed: address, topics, schedule, the last error."""
-    lang = lang_of(update, context)
+    lang = await lang_of(update, context)
     found = await _the_feed_named(update, context, lang, "usage_feed")
     if found is None:
         return
@@ -181,7 +181,7 @@ async def feed(update: Update, context: NewsContext) -> None:
 @admin_only
 async def refresh(update: Update, context: NewsContext) -> None:
     """Check a feed now (resuming it if it was paused) and say what came of it."""
-    lang = lang_of(update, context)
+    lang = await lang_of(update, context)
     found = await _the_feed_named(update, context, lang, "usage_refresh")
     if found is None:
         return
@@ -209,7 +209,7 @@ async def refresh(update: Update, context: NewsContext) -> None:
 @admin_only
 async def delivery(update: Update, context: NewsContext) -> None:
     """How delivery goes: the queue now, and the last day's cards sent and failed, with why."""
-    lang, now = lang_of(update, context), context.now()
+    lang, now = await lang_of(update, context), context.now()
     stats = await context.storage.delivery_stats(since=now - 24 * 3600, now=now)
     lines = [
         t(

@@ -6,8 +6,9 @@ import functools
 from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
 
-from telegram import Chat, Message, Update
+from telegram import Chat, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
+from telegram.error import BadRequest
 
 from bot.context import NewsContext
 from bot.delivery.render import cut_text, escape_html
@@ -27,17 +28,64 @@ def echo(value: object) -> str:
 Handler = Callable[[Update, NewsContext], Coroutine[Any, Any, None]]
 
 
-def lang_of(update: Update, context: NewsContext) -> str:
+def user_language(update: Update, context: NewsContext) -> str:
+    """The catalogue for the user's Telegram language (the configured one if none)."""
     user = update.effective_user
     return language_for(user.language_code if user else None, context.config.language)
 
 
-async def reply(update: Update, text: str) -> Message | None:
+async def lang_of(update: Update, context: NewsContext) -> str:
+    """The chat's language: set at its first contact from the user's Telegram language, or
+    by /lang; before the chat is known, the user's."""
+    chat = update.effective_chat
+    stored = await context.storage.chat_language(chat.id) if chat is not None else None
+    return stored or user_language(update, context)
+
+
+async def reply(
+    update: Update, text: str, markup: InlineKeyboardMarkup | None = None
+) -> Message | None:
     message = update.effective_message
     if message is None:
         return None
     # Link previews follow the Application's defaults: cards asked for look like cards pushed.
-    return await message.reply_text(text, parse_mode=ParseMode.HTML, do_quote=False)
+    return await message.reply_text(
+        text, parse_mode=ParseMode.HTML, do_quote=False, reply_markup=markup
+    )
+
+
+async def refuse(update: Update, text: str) -> None:
+    """Say no: under a pressed button as a pop-up (the chat stays clean), else as a reply."""
+    if update.callback_query is not None:
+        await update.callback_query.answer(text, show_alert=True)
+    else:
+        await reply(update, text)
+
+
+async def edit_pressed(
+    update: Update, text: str, markup: InlineKeyboardMarkup | None = None
+) -> None:
+    """Show `text` (and buttons) in place of the message whose button was pressed. Pressing
+    twice, or two users at once, may ask for what the message already shows: no error. A
+    message that is gone or can no longer be edited is answered with a new one."""
+    query = update.callback_query
+    assert query is not None
+    try:
+        await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+    except BadRequest as exc:
+        problem = exc.message.lower()
+        if "message is not modified" in problem:
+            return
+        if "message to edit not found" not in problem and "can't be edited" not in problem:
+            raise
+        await reply(update, text, markup)
+
+
+async def stale_button(update: Update, context: NewsContext) -> None:
+    """A press the bot cannot act on (an old button, or data nobody made): said harmlessly."""
+    query = update.callback_query
+    if query is not None:
+        await query.answer(t(await lang_of(update, context), "button_stale"))
 
 
 async def reply_all(update: Update, texts: Sequence[str]) -> None:
@@ -52,7 +100,7 @@ def admin_only(handler: Handler) -> Handler:
     async def gated(update: Update, context: NewsContext) -> None:
         user = update.effective_user
         if not context.config.is_admin(user.id if user else None):
-            await reply(update, t(lang_of(update, context), "admin_only"))
+            await refuse(update, t(await lang_of(update, context), "admin_only"))
             return
         await handler(update, context)
 
@@ -69,7 +117,7 @@ async def may_change_subscriptions(update: Update, context: NewsContext) -> bool
         context.bot, chat.id, user.id
     ):
         return True
-    await reply(update, t(lang_of(update, context), "group_admins_only"))
+    await refuse(update, t(await lang_of(update, context), "group_admins_only"))
     return False
 
 

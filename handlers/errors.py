@@ -8,7 +8,7 @@ from telegram import Update
 
 from bot.context import NewsContext
 from bot.i18n import t
-from handlers.common import lang_of, reply
+from handlers.common import reply, user_language
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +25,7 @@ async def on_error(update: object, context: NewsContext) -> None:
             exc_info=context.error,
         )
         try:
-            await reply(update, t(lang_of(update, context), "internal_error"))
+            await reply(update, t(user_language(update, context), "internal_error"))
         except Exception:
             log.exception("could not tell the user about the error")
     else:

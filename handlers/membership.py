@@ -29,5 +29,5 @@ async def my_chat_member(update: Update, context: NewsContext) -> None:
     if _is_out(change.new_chat_member):
         await context.storage.deactivate_chat(chat.id)
     elif _is_out(change.old_chat_member):
-        lang = lang_of(update, context)
+        lang = await lang_of(update, context)
         await context.storage.upsert_chat(chat.id, type=chat.type, language=lang, now=context.now())

@@ -53,7 +53,7 @@ async def _topic_cards(
     update: Update, context: NewsContext, newest: NewestQuery, empty_key: str
 ) -> None:
     """Commands with an optional topic: the newest items of that topic (or of all) as cards."""
-    lang = lang_of(update, context)
+    lang = await lang_of(update, context)
     try:
         topic_id = await _topic_argument(update, context, lang)
     except _UnknownTopic:
@@ -68,7 +68,7 @@ async def latest(update: Update, context: NewsContext) -> None:
 
 async def summit(update: Update, context: NewsContext) -> None:
     """The newest summit card: who met where, the summary, every document signed."""
-    lang = lang_of(update, context)
+    lang = await lang_of(update, context)
     item = await context.storage.latest_summit()
     await _send_cards(update, context, lang, [item] if item else [], "summit_empty")
 

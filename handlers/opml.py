@@ -22,7 +22,7 @@ async def import_document(update: Update, context: NewsContext) -> None:
     document = message.document if message is not None else None
     if document is None:
         return
-    lang = lang_of(update, context)
+    lang = await lang_of(update, context)
     user = update.effective_user
     if not context.config.is_admin(user.id if user else None):
         await reply(update, t(lang, "opml_not_admin"))
@@ -68,7 +68,7 @@ async def export(update: Update, context: NewsContext) -> None:
     message = update.effective_message
     if message is None:
         return
-    lang = lang_of(update, context)
+    lang = await lang_of(update, context)
     data, count = await export_feeds(context.storage)
     if count == 0:
         await reply(update, t(lang, "export_empty"))

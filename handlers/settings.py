@@ -1,4 +1,5 @@
-"""/digest, /quiet, /timezone, /settings: how and when a chat gets its news.
+"""/lang, /digest, /quiet, /timezone, /settings: the chat's language, how and when it gets
+its news.
 
 Times are the chat's local times (its /timezone, else the configured one). In a group only
 its administrators change them, as with subscriptions.
@@ -6,8 +7,9 @@ its administrators change them, as with subscriptions.
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
+from bot.callbacks import Action
 from bot.context import NewsContext
 from bot.delivery.render import format_date
 from bot.delivery.schedule import (
@@ -18,15 +20,68 @@ from bot.delivery.schedule import (
     parse_clock,
     zone,
 )
-from bot.i18n import t
-from handlers.common import echo, lang_of, may_change_subscriptions, reply
+from bot.i18n import LANGUAGES, t
+from handlers.common import (
+    echo,
+    edit_pressed,
+    lang_of,
+    may_change_subscriptions,
+    reply,
+    stale_button,
+)
 from storage import Chat
 
 OFF = ("off", "выкл", "нет")
+SET_LANGUAGE = Action("lang", (str,))
+LANGUAGE_NAMES = {"ru": "Русский", "en": "English"}
+
+
+async def language(update: Update, context: NewsContext) -> None:
+    """/lang shows the chat's language with a button per language; /lang en sets it."""
+    lang, args = await lang_of(update, context), context.args or []
+    if not args:
+        await reply(update, t(lang, "language_is", language=LANGUAGE_NAMES[lang]), _languages())
+        return
+    wanted = args[0].lower()
+    if len(args) > 1 or wanted not in LANGUAGES:
+        await reply(update, t(lang, "usage_lang", given=echo(" ".join(args))))
+        return
+    if await _set_language(update, context, wanted):
+        await reply(update, t(wanted, "language_set"))
+
+
+async def language_pressed(update: Update, context: NewsContext) -> None:
+    query = update.callback_query
+    assert query is not None
+    match SET_LANGUAGE.parse(query.data):
+        case (str() as wanted,) if wanted in LANGUAGES:
+            if await _set_language(update, context, wanted):
+                await query.answer()
+                await edit_pressed(update, t(wanted, "language_set"))
+        case _:
+            await stale_button(update, context)
+
+
+def _languages() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(name, callback_data=SET_LANGUAGE.data(code))]
+            for code, name in LANGUAGE_NAMES.items()
+        ]
+    )
+
+
+async def _set_language(update: Update, context: NewsContext, wanted: str) -> bool:
+    """False (answered) if the user may not change this chat's settings."""
+    chat = update.effective_chat
+    if chat is None or not await may_change_subscriptions(update, context):
+        return False
+    await context.storage.set_chat_language(chat.id, wanted, type=chat.type, now=context.now())
+    return True
 
 
 async def digest(update: Update, context: NewsContext) -> None:
-    lang, args = lang_of(update, context), context.args or []
+    lang, args = await lang_of(update, context), context.args or []
     if not args:
         await show(update, context, usage="usage_digest")
         return
@@ -52,7 +107,7 @@ async def digest(update: Update, context: NewsContext) -> None:
 
 
 async def quiet(update: Update, context: NewsContext) -> None:
-    lang, args = lang_of(update, context), context.args or []
+    lang, args = await lang_of(update, context), context.args or []
     if not args:
         await show(update, context, usage="usage_quiet")
         return
@@ -79,7 +134,7 @@ async def quiet(update: Update, context: NewsContext) -> None:
 
 
 async def timezone(update: Update, context: NewsContext) -> None:
-    lang, args = lang_of(update, context), context.args or []
+    lang, args = await lang_of(update, context), context.args or []
     if len(args) != 1:
         await show(update, context, usage="usage_timezone")
         return
@@ -99,7 +154,7 @@ async def timezone(update: Update, context: NewsContext) -> None:
 
 async def show(update: Update, context: NewsContext, *, usage: str | None = None) -> None:
     """The chat's settings (and, after a command without arguments, how to change them)."""
-    lang, chat = lang_of(update, context), update.effective_chat
+    lang, chat = await lang_of(update, context), update.effective_chat
     stored = await context.storage.chat(chat.id) if chat else None
     tz = chat_zone(stored.timezone if stored else None, context.config.timezone)
     times = stored.digest_times if stored else ()
@@ -126,7 +181,7 @@ async def _own_chat(update: Update, context: NewsContext) -> Chat | None:
     chat = update.effective_chat
     if chat is None or not await may_change_subscriptions(update, context):
         return None
-    lang = lang_of(update, context)
+    lang = await lang_of(update, context)
     return await context.storage.upsert_chat(
         chat.id, type=chat.type, language=lang, now=context.now()
     )

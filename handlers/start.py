@@ -10,7 +10,7 @@ from handlers.common import e, lang_of, reply
 
 
 async def start(update: Update, context: NewsContext) -> None:
-    lang = lang_of(update, context)
+    lang = await lang_of(update, context)
     chat = update.effective_chat
     if chat is not None:
         await context.storage.upsert_chat(chat.id, type=chat.type, language=lang, now=context.now())
@@ -23,7 +23,7 @@ async def start(update: Update, context: NewsContext) -> None:
 
 
 async def help_command(update: Update, context: NewsContext) -> None:
-    lang = lang_of(update, context)
+    lang = await lang_of(update, context)
     text = t(lang, "help")
     user = update.effective_user
     if context.config.is_admin(user.id if user else None):
@@ -34,4 +34,4 @@ async def help_command(update: Update, context: NewsContext) -> None:
 async def hint(update: Update, context: NewsContext) -> None:
     """An unknown command or plain text in a private chat: one short pointer to /help.
     (In groups the bot keeps quiet: most messages there are not for it.)"""
-    await reply(update, t(lang_of(update, context), "hint"))
+    await reply(update, t(await lang_of(update, context), "hint"))

@@ -25,7 +25,7 @@ from storage import Topic
 
 
 async def topics(update: Update, context: NewsContext) -> None:
-    lang = lang_of(update, context)
+    lang = await lang_of(update, context)
     found = await context.storage.topics()
     lines = [t(lang, "topics_header")]
     lines += [t(lang, "topic_line", slug=e(tp.slug), name=e(tp.name(lang))) for tp in found]
@@ -46,7 +46,7 @@ _CHANNEL = re.compile(r"@[A-Za-z]\w{3,31}|-100\d{1,16}")
 
 
 async def subscribe(update: Update, context: NewsContext) -> None:
-    lang = lang_of(update, context)
+    lang = await lang_of(update, context)
     found = await _target(update, context, context.args or [])
     if found is None:
         return
@@ -71,7 +71,7 @@ async def subscribe(update: Update, context: NewsContext) -> None:
 
 
 async def unsubscribe(update: Update, context: NewsContext) -> None:
-    lang = lang_of(update, context)
+    lang = await lang_of(update, context)
     found = await _target(update, context, context.args or [])
     if found is None:
         return
@@ -97,13 +97,14 @@ async def _topic(update: Update, context: NewsContext, phrase: str) -> Topic | N
     available = await context.storage.topics()
     topic = topic_named(phrase, available)
     if topic is None:
-        lang, listed = lang_of(update, context), topic_list(available, lang_of(update, context))
+        lang = await lang_of(update, context)
+        listed = topic_list(available, lang)
         await reply(update, t(lang, "unknown_topic", slug=echo(phrase), available=listed))
     return topic
 
 
 async def mysubs(update: Update, context: NewsContext) -> None:
-    lang = lang_of(update, context)
+    lang = await lang_of(update, context)
     chat = update.effective_chat
     match context.args or []:
         case [] if chat is not None:
@@ -158,7 +159,7 @@ async def _channel(update: Update, context: NewsContext, name: str) -> ChatFullI
     """The channel `name`, if the user administers it and the bot may post there; else None,
     with the reason answered. Asked from a private chat only: a group's members would see
     which channels its admins run."""
-    lang, chat, user = lang_of(update, context), update.effective_chat, update.effective_user
+    lang, chat, user = await lang_of(update, context), update.effective_chat, update.effective_user
     if chat is None or user is None or chat.type != Chat.PRIVATE:
         await reply(update, t(lang, "channel_from_private_chat"))
         return None

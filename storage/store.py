@@ -567,6 +567,20 @@ class Storage:
         assert row is not None
         return _chat(row)
 
+    async def chat_language(self, chat_id: int) -> str | None:
+        row = await self._one("SELECT language FROM chats WHERE id = ?", (chat_id,))
+        return str(row[0]) if row else None
+
+    async def set_chat_language(
+        self, chat_id: int, language: str, *, type: str, now: float
+    ) -> None:
+        """The chat's language from now on (registering the chat if it is new)."""
+        await self._execute(
+            """INSERT INTO chats (id, type, language, created_at) VALUES (?, ?, ?, ?)
+               ON CONFLICT (id) DO UPDATE SET language = excluded.language""",
+            (chat_id, type, language, now),
+        )
+
     async def chat(self, chat_id: int) -> Chat | None:
         row = await self._one(f"SELECT {_CHAT_COLUMNS} FROM chats WHERE id = ?", (chat_id,))
         return _chat(row) if row else None

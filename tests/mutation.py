@@ -197,6 +197,8 @@ TEST_MAP: dict[str, tuple[str, ...]] = {
     ),
     "bot/journal.py": ("tests/e2e/test_journal.py", "tests/e2e/test_crash.py"),
     "bot/menu.py": ("tests/e2e/test_menu.py",),
+    "bot/callbacks.py": ("tests/unit/test_callbacks.py", "tests/e2e/test_language.py"),
+    "bot/i18n/": ("tests/unit/test_i18n.py", "tests/e2e/test_language.py"),
     "bot/": ("tests/e2e",),
     "handlers/admin.py": (
         "tests/e2e/test_handlers.py",
@@ -205,7 +207,7 @@ TEST_MAP: dict[str, tuple[str, ...]] = {
         "tests/e2e/test_feed_to_subscriber.py",
     ),
     "handlers/opml.py": ("tests/e2e/test_opml_e2e.py", "tests/e2e/test_handlers.py"),
-    "handlers/settings.py": ("tests/e2e/test_digests.py",),
+    "handlers/settings.py": ("tests/e2e/test_language.py", "tests/e2e/test_digests.py"),
     "handlers/membership.py": ("tests/e2e/test_handlers.py", "tests/e2e/test_commands.py"),
     "handlers/subscriptions.py": (
         "tests/e2e/test_channels.py",

@@ -157,4 +157,10 @@ MESSAGES: dict[str, str] = {
     "opml_exported": "{count} feeds as OPML: any feed reader can import this file.",
     "export_empty": "There are no feeds to export. Add one: /addfeed &lt;url&gt;",
     "internal_error": "Something went wrong on our side. Please try again later.",
+    # --- language and buttons ---
+    "cmd_lang": "language",
+    "language_is": "The chat's language: {language}. Choose:",
+    "usage_lang": "I speak Russian and English: /lang ru or /lang en (not “{given}”).",
+    "language_set": "Done: I speak English here now.",
+    "button_stale": "This button is out of date. Send the command again.",
 }

@@ -159,8 +159,9 @@ def test_newsbot_run_polls_the_configured_api(tmp_path: Path) -> None:
                 process.kill()
         assert process.returncode == 0, output.decode()
         assert "getMe" in api.calls
-        # Edits never re-run a command; the bot hears of being blocked or removed.
-        assert api.allowed_updates == {"message", "my_chat_member"}
+        # Edits never re-run a command; the bot hears of presses of its buttons and of
+        # being blocked or removed.
+        assert api.allowed_updates == {"message", "callback_query", "my_chat_member"}
         assert (tmp_path / "bot.db").exists()
     finally:
         api.stop()

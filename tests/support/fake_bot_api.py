@@ -1,7 +1,9 @@
 """A fake Telegram Bot API on 127.0.0.1, enough for PTB's polling and sending.
 
 PTB posts form-encoded bodies to <base_url><token>/<method>. getUpdates hands out queued
-updates; sendMessage is recorded and answered with a Message. Unknown methods get ok/true
+updates; sendMessage is recorded and answered with a Message, and edits of it change the
+record. A test can press an inline button (`press`); answerCallbackQuery is recorded. Unknown
+methods get ok/true
 (PTB calls a few housekeeping methods, such as deleteWebhook, that tests do not care about).
 Messages come from private chats, groups or forum topics; a test may script Bot API errors
 for the next sendMessage calls to a chat (`fail_next_send`).
@@ -40,6 +42,23 @@ class SentMessage:
     text: str
     params: dict[str, Any]
     message_id: int
+    edits: int = 0  # how often editMessageText/editMessageReplyMarkup changed it
+
+    @property
+    def buttons(self) -> list[list[tuple[str, str]]]:
+        """The inline keyboard, row by row: (text, callback_data or url) per button."""
+        markup = self.params.get("reply_markup")
+        if not markup:
+            return []
+        rows = (json.loads(markup) if isinstance(markup, str) else markup)["inline_keyboard"]
+        return [[(b["text"], b.get("callback_data") or b.get("url", "")) for b in r] for r in rows]
+
+    def button_data(self, label_part: str) -> str:
+        """The callback_data of the one button whose text contains `label_part`."""
+        found = [data for row in self.buttons for text, data in row if label_part in text]
+        if len(found) != 1:
+            raise AssertionError(f"{len(found)} buttons with {label_part!r}: {self.buttons}")
+        return found[0]
 
     @property
     def thread_id(self) -> int | None:
@@ -153,6 +172,8 @@ class FakeBotApi:
     # under BOT_ID ("administrator" may post unless the chat is in `cannot_post`).
     chats: dict[str, dict[str, Any]] = field(default_factory=dict)
     cannot_post: set[int] = field(default_factory=set)
+    # answerCallbackQuery calls: {"callback_query_id", "text", "show_alert"}, in order
+    answers: list[dict[str, Any]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._updates: list[dict[str, Any]] = []
@@ -288,6 +309,64 @@ class FakeBotApi:
             self._cond.notify_all()
         return update_id
 
+    def press(
+        self,
+        message: SentMessage | int,
+        data: str | None,
+        *,
+        user_id: int,
+        language: str = "ru",
+        chat_type: str = "private",
+    ) -> str:
+        """Queue a callback query: `user_id` pressed a button with `data` under the bot's
+        `message` (or under a message id the bot never sent: a forged press). Returns the
+        query's id, which answerCallbackQuery must name."""
+        with self._cond:
+            query_id = f"q{next(self._update_ids)}"
+            if isinstance(message, SentMessage):
+                chat_id, message_id, text = message.chat_id, message.message_id, message.text
+            else:
+                chat_id, message_id, text = user_id, message, ""
+            chat: dict[str, Any] = {"id": chat_id, "type": chat_type}
+            chat |= {"first_name": f"user{user_id}"} if chat_type == "private" else {"title": "g"}
+            query: dict[str, Any] = {
+                "id": query_id,
+                "from": {
+                    "id": user_id,
+                    "is_bot": False,
+                    "first_name": f"user{user_id}",
+                    "language_code": language,
+                },
+                "chat_instance": str(chat_id),
+                "message": {
+                    "message_id": message_id,
+                    "date": int(time.time()),
+                    "chat": chat,
+                    "from": BOT_USER,
+                    "text": text,
+                },
+            }
+            if data is not None:
+                query["data"] = data
+            update_id = next(self._update_ids)
+            self._updates.append({"update_id": update_id, "callback_query": query})
+            self._cond.notify_all()
+        return query_id
+
+    def answer_to(self, query_id: str) -> dict[str, Any] | None:
+        with self._cond:
+            return next((a for a in self.answers if a["callback_query_id"] == query_id), None)
+
+    async def wait_for_answer(self, query_id: str, timeout: float = 10.0) -> dict[str, Any]:
+        await self.wait_for(lambda: self.answer_to(query_id) is not None, timeout)
+        answer = self.answer_to(query_id)
+        assert answer is not None
+        return answer
+
+    def message(self, chat_id: int, message_id: int) -> SentMessage:
+        with self._cond:
+            return next(m for m in self.sent if (m.chat_id, m.message_id) == (chat_id, message_id))
+
     def fail_next_send(
         self,
         chat_id: int,
@@ -340,6 +419,10 @@ class FakeBotApi:
             return 200, {"ok": True, "result": self._take_updates(params)}
         if method == "sendMessage":
             return self._send_message(params)
+        if method in ("editMessageText", "editMessageReplyMarkup"):
+            return self._edit_message(params, text=method == "editMessageText")
+        if method == "answerCallbackQuery":
+            return self._answer_callback(params)
         if method == "getChatMember":
             return 200, {"ok": True, "result": self._chat_member(params)}
         if method == "setMyCommands":
@@ -428,6 +511,60 @@ class FakeBotApi:
             result["message_thread_id"] = int(params["message_thread_id"])
             result["is_topic_message"] = True
         return 200, {"ok": True, "result": result}
+
+    def _edit_message(self, params: dict[str, Any], *, text: bool) -> tuple[int, dict[str, Any]]:
+        """As Telegram: the message must exist, and an edit must change something."""
+        chat_id, message_id = int(params["chat_id"]), int(params["message_id"])
+        with self._cond:
+            found = [m for m in self.sent if (m.chat_id, m.message_id) == (chat_id, message_id)]
+            if not found:
+                return api_error(400, "Bad Request: message to edit not found")
+            message = found[0]
+            new_text = str(params.get("text", "")) if text else message.text
+            markup = params.get("reply_markup") or None
+            if new_text == message.text and markup == (message.params.get("reply_markup") or None):
+                return api_error(
+                    400,
+                    "Bad Request: message is not modified: specified new message content and "
+                    "reply markup are exactly the same as a current content and reply markup "
+                    "of the message",
+                )
+            if text:
+                refused = _refusal(params, self.message_limit)
+                if refused is not None:
+                    return api_error(400, refused)
+            message.text = new_text
+            message.params = {**message.params, "reply_markup": markup}
+            message.edits += 1
+            self._cond.notify_all()
+        result = {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": self._chat_types.get(chat_id, "private")},
+            "from": BOT_USER,
+            "text": new_text,
+        }
+        return 200, {"ok": True, "result": result}
+
+    def _answer_callback(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        """Recorded; a query may be answered once (Telegram refuses a second answer)."""
+        query_id = str(params["callback_query_id"])
+        with self._cond:
+            if any(a["callback_query_id"] == query_id for a in self.answers):
+                return api_error(
+                    400,
+                    "Bad Request: query is too old and response timeout expired or query "
+                    "ID is invalid",
+                )
+            self.answers.append(
+                {
+                    "callback_query_id": query_id,
+                    "text": params.get("text"),
+                    "show_alert": str(params.get("show_alert", "")).lower() == "true",
+                }
+            )
+            self._cond.notify_all()
+        return 200, {"ok": True, "result": True}
 
     def _over_limit(self, chat_id: int, now: float) -> bool:
         """Whether one more message to `chat_id` now breaks a limit; records it if not."""

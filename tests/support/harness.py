@@ -171,11 +171,24 @@ class RunningBot:
     async def say(
         self, text: str, *, user: int, replies: int = 1, language: str = "ru", **kw: Any
     ) -> list[SentMessage]:
-        """Send a command as `user` and return the bot's `replies` answers to it."""
-        before = len(self.api.messages_to(user))
+        """Send a command as `user` (in a group: `chat_id=`) and return the bot's `replies`
+        answers to it."""
+        chat = kw.get("chat_id") or user
+        before = len(self.api.messages_to(chat))
         self.api.send_command(text, user_id=user, language=language, **kw)
-        messages = await self.wait_for_messages(user, before + replies)
+        messages = await self.wait_for_messages(chat, before + replies)
         return messages[before:]
+
+    async def press(
+        self, message: SentMessage | int, data: str | None, *, user: int, **kw: Any
+    ) -> dict[str, Any]:
+        """Press a button under `message` as `user`; returns the bot's answer to the press
+        (answerCallbackQuery), which it must always give."""
+        query = self.api.press(message, data, user_id=user, **kw)
+        await self.wait_for(lambda: self.api.answer_to(query) is not None)
+        answer = self.api.answer_to(query)
+        assert answer is not None
+        return answer
 
     async def poll(self) -> None:
         """Run the scheduled poll job once, now, as the JobQueue would, and wait until the
