@@ -17,6 +17,7 @@ MESSAGES: dict[str, str] = {
         "/quiet 23:00 07:00 — quiet hours\n"
         "/timezone Asia/Almaty — your time zone\n"
         "/settings — your settings\n"
+        "/lang — language\n"
         "/latest [topic] — latest news\n"
         "/summit — the latest summit: who, where, outcome, documents\n"
         "/documents [topic] — the latest signed documents\n"
