@@ -84,3 +84,12 @@ def test_parsing_never_raises(data: str) -> None:
 @given(st.from_regex(r"[A-Za-z0-9_.-]{1,40}", fullmatch=True), st.integers(-(2**63), 2**63 - 1))
 def test_every_value_round_trips(token: str, number: int) -> None:
     assert PAGE.parse(PAGE.data(token, number)) == (token, number)
+
+
+def test_data_over_64_bytes_is_refused_even_when_well_formed() -> None:
+    three = Action("t3", (str, str))
+    fits = "t3:" + "a" * 40 + ":" + "b" * 20
+    assert len(fits.encode()) == 64 and three.parse(fits) == ("a" * 40, "b" * 20)
+    assert three.parse(fits + "b") is None
+    with pytest.raises(ValueError, match="cannot encode"):
+        three.data("a" * 40, "b" * 21)
