@@ -7,15 +7,12 @@ from __future__ import annotations
 import pytest
 
 from bot.i18n import t
+from bot.menu import ADMIN_COMMANDS
 from tests.e2e.conftest import ADMIN
 from tests.support.harness import RunningBot
 from tests.support.telegram_html import telegram_html_problems
 
-COMMANDS = [
-    "start", "help", "topics", "subscribe", "unsubscribe", "mysubs", "digest", "quiet",
-    "timezone", "settings", "latest", "summit", "documents", "addfeed", "removefeed", "feeds",
-    "feed", "refresh", "delivery",
-]  # fmt: skip
+COMMANDS = ADMIN_COMMANDS  # every command in the menus, the users' and the admins'
 HOSTILE = {
     "huge": "ж" * 4000,
     "huge-url": "https://example.com/" + "a" * 4000,
@@ -51,3 +48,30 @@ async def test_a_reply_repeats_a_hundred_characters_of_the_input_at_most(
     assert "«" + "ж" * 99 + "…»" in answer.text  # 100 with the ellipsis
     (whole,) = await bot.say("/subscribe " + "ж" * 100, user=ADMIN)
     assert "«" + "ж" * 100 + "»" in whole.text
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "/addfeed http://[::1",
+        "/addfeed http://host:99999/",
+        "/addfeed http://",
+        "/addfeed ftp://example.com/feed",
+        "/removefeed ²",
+        "/removefeed 99999999999999999999",
+        "/removefeed -1",
+        "/feed ٣",
+        "/refresh 1e3",
+        "/digest 24:00",
+        "/digest 9:60",
+        "/quiet 23:00 23:00",
+        "/timezone ../../etc/passwd",
+        "/lang " + "\u202e",
+    ],
+)
+async def test_the_inputs_that_once_broke_a_command_get_an_answer(
+    running_bot: RunningBot, command: str
+) -> None:
+    (answer,) = await running_bot.say(command, user=ADMIN)
+    assert answer.text != t("ru", "internal_error")
+    assert await running_bot.storage.feeds() == []
