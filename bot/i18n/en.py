@@ -157,4 +157,7 @@ MESSAGES: dict[str, str] = {
     "opml_exported": "{count} feeds as OPML: any feed reader can import this file.",
     "export_empty": "There are no feeds to export. Add one: /addfeed &lt;url&gt;",
     "internal_error": "Something went wrong on our side. Please try again later.",
+    # --- preview ---
+    "preview_items_n": "{n} item|{n} items",
+    "preview_shown_n": "Showing {n} of {total}|Showing {n} of {total}",
 }

@@ -159,4 +159,7 @@ MESSAGES: dict[str, str] = {
     "opml_exported": "Лент: {count}, в формате OPML — этот файл примет любая программа для чтения лент.",
     "export_empty": "Экспортировать нечего: лент пока нет. Добавить: /addfeed &lt;url&gt;",
     "internal_error": "Что-то пошло не так. Мы уже разбираемся; попробуйте позже.",
+    # --- preview ---
+    "preview_items_n": "{n} новость|{n} новости|{n} новостей",
+    "preview_shown_n": "Показана {n} из {total}|Показаны {n} из {total}|Показано {n} из {total}",
 }
