@@ -15,10 +15,9 @@ import codecs
 import json
 import re
 import sys
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from trafilatura.metadata import extract_metadata
@@ -54,8 +53,7 @@ async def _download(url: str) -> FetchResult:
         return await fetcher.fetch(url)
 
 
-@dataclass(frozen=True)
-class PageInfo:
+class PageInfo(NamedTuple):
     """What a page says about itself besides its text; None where it says nothing."""
 
     title: str | None = None
@@ -191,7 +189,7 @@ def page_info(html: str, url: str | None = None) -> PageInfo:
         title=" ".join(meta.title.split()) if meta.title else None,
         date=meta.date or None,
         url=meta.url or url,
-        source=meta.sitename or meta.hostname or _host(url),
+        source=meta.sitename or None,  # trafilatura names a site by its host if it does not
     )
 
 
@@ -217,9 +215,9 @@ def _iso(timestamp: float | None) -> str | None:
     return None if timestamp is None else datetime.fromtimestamp(timestamp, UTC).isoformat()
 
 
-def _timestamp(date: str | None) -> float | None:
+def page_timestamp(date: str | None) -> float | None:
     """A page's ISO date as a timestamp (a date or time without an offset is UTC's); None
-    if unreadable."""
+    if it gives none or none that reads."""
     if not date:
         return None
     try:
@@ -276,7 +274,7 @@ def _preview(source: str, *, lang: str, limit: int, as_json: bool) -> None:
         title, body = info.title or "", text
         if not title and not to_plain(body).strip():
             raise NotPreviewable(f"{source}: a page with no text")
-    published = _timestamp(info.date)
+    published = page_timestamp(info.date)
     entry = Entry(item_key(None, info.url, title, published), info.url, title, published, body)
     article, draft = read_entry(entry)
     if as_json:

@@ -13,7 +13,14 @@ import pytest
 
 from bot.__main__ import main
 from bot.feeds.parse import parse_feed
-from bot.preview import CONTROL_SHARE, NotText, declared_charset, decode_text, feed_source
+from bot.preview import (
+    NotText,
+    article_from_text_file,
+    declared_charset,
+    decode_text,
+    feed_source,
+    page_timestamp,
+)
 from tests.conftest import DATA_DIR, shared_file
 from tests.support.feeds import FeedItem, rss
 
@@ -31,6 +38,7 @@ def test_preview_of_a_shipped_feed(capsys: pytest.CaptureFixture[str]) -> None:
     assert out.startswith("Новости Оренбурга и области / Раздел Новости — 10 новостей\n")
     assert out.splitlines()[1] == "Показаны 2 из 10"
     assert out.count("http://www.oren.ru/news/") == 2
+    assert out.count("\n" + "─" * 60 + "\n") == 2  # a rule under each card
     assert "В Бузулуке главные стройплощадки" in out
 
 
@@ -88,7 +96,9 @@ def test_an_html_page_keeps_its_title_address_date_and_site(tmp_path, capsys) ->
     page = tmp_path / "talks.html"
     page.write_text(PAGE, encoding="utf-8")
     assert main(["preview", str(page), "--json"]) == 0
-    article = json.loads(capsys.readouterr().out)
+    out = capsys.readouterr().out
+    assert out.startswith('{\n  "lang": "ru",\n  "title": "Переговоры в Бишкеке",\n')  # legible
+    article = json.loads(out)
     assert set(article) == KEYS
     assert article["title"] == "Переговоры в Бишкеке"
     assert article["url"] == "https://news.example/2025/talks"
@@ -111,6 +121,51 @@ def test_a_page_with_only_an_h1_has_that_title(tmp_path, capsys) -> None:  # typ
     article = json.loads(capsys.readouterr().out)
     assert article["title"] == "Переговоры в Астане"
     assert (article["url"], article["date"], article["source"]) == (None, None, None)
+
+
+def test_a_text_files_first_line_is_its_title() -> None:
+    assert article_from_text_file("Title\nThe text.") == ("Title", "The text.")
+    assert article_from_text_file("\n Title \nOne.\nTwo.\n") == ("Title", "One.\nTwo.")
+    assert article_from_text_file("Only one line.\n") == ("", "Only one line.\n")
+
+
+def test_a_pages_date_as_a_timestamp() -> None:
+    assert page_timestamp("2025-03-17T10:00:00+0300") == 1742194800.0
+    assert page_timestamp("2025-03-17") == 1742169600.0  # midnight UTC
+    assert [page_timestamp(d) for d in (None, "", "17 марта 2025")] == [None, None, None]
+
+
+def test_a_page_with_a_title_or_a_text_alone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Either makes a card: only a page with neither is no article."""
+    titled = tmp_path / "titled.html"
+    titled.write_text("<html><head><title>Переговоры в Астане</title></head><body></body></html>")
+    assert main(["preview", str(titled)]) == 0
+    assert capsys.readouterr().out.startswith("Переговоры в Астане\n")
+    text = tmp_path / "text.html"
+    text.write_text("<div><p>Президенты провели переговоры в Астане.</p></div>")
+    assert main(["preview", str(text), "--json"]) == 0
+    assert (
+        json.loads(capsys.readouterr().out)["summary"] == "Президенты провели переговоры в Астане."
+    )
+
+
+def test_a_page_without_a_site_name_is_named_by_its_host(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "talks.html"
+    path.write_text(PAGE.replace('<meta property="og:site_name" content="Новости Бишкека">', ""))
+    assert main(["preview", str(path), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["source"] == "news.example"
+
+
+def test_a_refused_address_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    """The fetcher's address guard refuses loopback before dialling: no connection is made."""
+    url = "http://127.0.0.1:9/feed.xml"
+    assert main(["preview", url]) == 1
+    refused = "refused: 127.0.0.1 is not a public address"
+    assert capsys.readouterr() == ("", f"error: cannot read {url}: {refused}\n")
 
 
 def test_a_one_line_text_file_gets_a_title(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
@@ -420,7 +475,10 @@ def test_the_declared_charset() -> None:
     assert declared_charset(b"<meta charset=utf-16>") is None  # legible as ASCII: not UTF-16
     assert declared_charset(b"<meta charset=UTF-32LE>") is None
     assert declared_charset(b"", "text/plain; charset=utf-16") == "utf-16"  # HTTP may say so
-    assert declared_charset(b" " * 1020 + b"<meta charset=koi8-r>") is None  # past 1024 bytes
+    # Only the first 1024 bytes are read: a declaration must end inside them.
+    meta = b"<meta charset=koi8-r"
+    assert declared_charset(b" " * (1024 - len(meta)) + meta + b">") == "koi8-r"
+    assert declared_charset(b" " * (1025 - len(meta)) + meta + b">") is None  # "koi8-"
 
 
 def test_a_charset_decodes_what_utf8_would_refuse() -> None:
@@ -439,11 +497,13 @@ def test_a_codec_failing_in_its_own_way_is_not_text() -> None:
 
 
 def test_a_few_control_characters_are_still_text() -> None:
-    """Binary past one control character in CONTROL_SHARE; tabs and line breaks are none."""
-    at_limit = "\x1b" * 10 + "a" * (10 * CONTROL_SHARE - 10)
+    """Binary past one control character in ten; tabs and line breaks are none."""
+    at_limit = "\x1b" * 10 + "a" * 90
     assert decode_text(at_limit.encode()) == at_limit
     with pytest.raises(NotText, match=r"^binary data \(11 control characters\)"):
-        decode_text(("\x1b" * 11 + "a" * (10 * CONTROL_SHARE - 11)).encode())
+        decode_text(("\x1b" * 11 + "a" * 89).encode())
+    with pytest.raises(NotText, match=r"^binary data \(10 control characters\)"):
+        decode_text(("\x85" * 10 + "a" * 89).encode())  # C1 controls count too
     layout = "a\tb\r\n\x0c\x0bc\n" * 50
     assert decode_text(layout.encode()) == layout
     with pytest.raises(NotText, match=r"^empty \(0 bytes\)$"):
