@@ -1,19 +1,22 @@
-"""Command line: `newsbot run | check-config | preview | import-opml | export-opml`
-(also `python -m bot`)."""
+"""Command line: `newsbot run | check-config | preview | import-opml | export-opml`,
+`newsbot --version` (also `python -m bot`)."""
 
 from __future__ import annotations
 
 import argparse
+import importlib.metadata
 import logging
 import os
 import sys
 
+import bot
 from bot.config import ConfigError, config_warnings, load_config
 from storage.lock import DatabaseInUse, DatabaseLock
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="newsbot", description="A Telegram news bot.")
+    parser.add_argument("--version", action="version", version=f"newsbot {version()}")
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run", help="run the bot (long polling); needs BOT_TOKEN")
     run.add_argument("--config", default="config.toml", help="TOML file (default: config.toml)")
@@ -22,7 +25,9 @@ def main(argv: list[str] | None = None) -> int:
     preview = commands.add_parser(
         "preview", help="print the cards a subscriber would get from a feed (no token needed)"
     )
-    preview.add_argument("source", help="a feed file or an http(s) URL")
+    preview.add_argument(
+        "source", help="a feed or an article (.txt, .html): a file or an http(s) URL"
+    )
     preview.add_argument("--lang", default="ru", choices=["ru", "en"], help="card language")
     preview.add_argument("--limit", type=int, default=10, help="at most this many cards")
     preview.add_argument("--json", action="store_true", help="print items as JSON")
@@ -55,6 +60,14 @@ def main(argv: list[str] | None = None) -> int:
 
         return export_opml(args.config, args.file)
     return run_bot(args.config)
+
+
+def version() -> str:
+    """The installed distribution's version; the package's own in a checkout not installed."""
+    try:
+        return importlib.metadata.version("newsbot")
+    except importlib.metadata.PackageNotFoundError:
+        return bot.__version__
 
 
 def check_config(path: str) -> int:

@@ -190,6 +190,7 @@ TEST_MAP: dict[str, tuple[str, ...]] = {
     "bot/opml_cli.py": ("tests/e2e/test_opml_e2e.py",),
     "bot/preview.py": ("tests/unit/test_preview.py",),
     "bot/__main__.py": (
+        "tests/unit/test_cli.py",
         "tests/unit/test_config.py",
         "tests/unit/test_preview.py",
         "tests/e2e/test_commands.py",

@@ -24,8 +24,9 @@ def tn(lang: str, key: str, n: int, **values: object) -> str:
     """The message for a count `n` in its plural form; `{n}` in the template is the count."""
     assert key.endswith("_n"), key
     lang = lang if lang in CATALOGUES else "en"
-    forms = t(lang, key, n=n, **values).split("|")
-    return forms[min(plural_form(lang, n), len(forms) - 1)]
+    template = CATALOGUES[lang].get(key) or CATALOGUES["en"][key]
+    forms = template.split("|")  # before formatting: a value may hold "|" itself
+    return forms[min(plural_form(lang, n), len(forms) - 1)].format(n=n, **values)
 
 
 def plural_form(lang: str, n: int) -> int:

@@ -164,4 +164,7 @@ MESSAGES: dict[str, str] = {
     "usage_lang": "I speak Russian and English: /lang ru or /lang en (not “{given}”).",
     "language_set": "Done: I speak English here now.",
     "button_stale": "This button is out of date. Send the command again.",
+    # --- preview ---
+    "preview_items_n": "{n} item|{n} items",
+    "preview_shown_n": "Showing {n} of {total}|Showing {n} of {total}",
 }

@@ -166,4 +166,7 @@ MESSAGES: dict[str, str] = {
     "usage_lang": "Я говорю по-русски и по-английски: /lang ru или /lang en (не «{given}»).",
     "language_set": "Готово: теперь я говорю здесь по-русски.",
     "button_stale": "Эта кнопка устарела. Отправьте команду ещё раз.",
+    # --- preview ---
+    "preview_items_n": "{n} новость|{n} новости|{n} новостей",
+    "preview_shown_n": "Показана {n} из {total}|Показаны {n} из {total}|Показано {n} из {total}",
 }

@@ -75,3 +75,15 @@ def test_plural_messages_have_every_form_of_their_language() -> None:
         if key.endswith("_n"):
             assert template.count("|") == 2, key
             assert CATALOGUES["en"][key].count("|") == 1, key
+
+
+def test_a_value_holding_the_form_separator_stays_whole() -> None:
+    CATALOGUES["ru"]["_test_feed_n"] = (
+        "{title}: {n} новость|{title}: {n} новости|{title}: {n} новостей"
+    )
+    CATALOGUES["en"]["_test_feed_n"] = "{title}: {n} item|{title}: {n} items"
+    try:
+        assert tn("ru", "_test_feed_n", 5, title="Новости | РБК") == "Новости | РБК: 5 новостей"
+        assert tn("en", "_test_feed_n", 1, title="A | B") == "A | B: 1 item"
+    finally:
+        del CATALOGUES["ru"]["_test_feed_n"], CATALOGUES["en"]["_test_feed_n"]
