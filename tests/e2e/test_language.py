@@ -52,12 +52,15 @@ async def test_a_language_button_sets_it_and_edits_the_message(running_bot: Runn
     ]
     answer = await running_bot.press(shown, shown.button_data("English"), user=USER)
     assert answer["text"] is None and not answer["show_alert"]
+    await running_bot.wait_for(lambda: running_bot.api.message(USER, shown.message_id).edits > 0)
     edited = running_bot.api.message(USER, shown.message_id)
     assert (edited.text, edited.edits, edited.buttons) == (t("en", "language_set"), 1, [])
     assert await running_bot.storage.chat_language(USER) == "en"
     # Pressed again (a second tap before the edit showed): the same answer, no error.
     again = await running_bot.press(shown, SET_LANGUAGE.data("en"), user=USER)
     assert again["text"] is None
+    # Updates are handled one at a time: once a later press is answered, this one is done.
+    await running_bot.press(shown, None, user=USER)
     assert running_bot.api.message(USER, shown.message_id).edits == 1
 
 
