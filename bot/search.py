@@ -287,13 +287,17 @@ def clamp_page(page: int, total: int) -> int:
 
 
 def item_line(number: int, item: Item, lang: str, timezone: str, detail: str) -> str:
-    """One result: the number, the title as a link, source and date, and a line under it
-    (a snippet, already HTML, or nothing)."""
+    """One result: the number, the title as a link, source and date (and the other feeds
+    that carried the story), and a line under it (a snippet, already HTML, or nothing)."""
     title = escape_html(cut_text(item.title, TITLE_LIMIT) or t(lang, "untitled"))
     if item.url and is_http_url(item.url):
         title = f'<a href="{html.escape(item.url, quote=True)}">{title}</a>'
     when = item.published_at if item.published_at is not None else item.fetched_at
-    meta = " · ".join(p for p in (cut_text(item.feed_title, 60), format_date(when, timezone)) if p)
+    parts = [cut_text(item.feed_title, 60), format_date(when, timezone)]
+    if item.other_sources:  # the same story from other feeds, shown once
+        sources = ", ".join(cut_text(s, 60) for s in item.other_sources[:3])
+        parts.append(t(lang, "also_in", sources=sources))
+    meta = " · ".join(p for p in parts if p)
     lines = [f"{number}. {title}"]
     if meta:
         lines.append(f"<i>{escape_html(meta)}</i>")

@@ -59,7 +59,7 @@ async def search_pressed(update: Update, context: NewsContext) -> None:
     chat = update.effective_chat
     assert pressed is not None
     match SEARCH_PAGE.parse(pressed.data):
-        case (int() as search_id, int() as page) if chat is not None:
+        case (int() as search_id, int() as page) if page >= 1 and chat is not None:
             lang = await lang_of(update, context)
             saved = await context.storage.saved_search(search_id)
             if saved is None or saved.chat_id != chat.id:  # forgotten, or another chat's

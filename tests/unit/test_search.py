@@ -390,3 +390,10 @@ def test_an_item_line_without_a_usable_link_or_title_or_date() -> None:
     )
     assert line == "1. Untitled\n<i>Лента &lt;новостей&gt; · 14.11.2023 22:15</i>"
     assert re.search(r"<a ", line) is None
+
+
+def test_an_item_line_names_the_other_feeds_of_its_story() -> None:
+    line = item_line(1, item(other_sources=("Лента Б", "<В>")), "ru", "UTC", "")
+    assert line.endswith(
+        "<i>Лента &lt;новостей&gt; · 14.11.2023 22:13 · Также в: Лента Б, &lt;В&gt;</i>"
+    )
