@@ -14,7 +14,8 @@ thousands of items), two words, a quoted phrase (two neighbouring words), and an
 form (a Russian word form whose lemma differs, found in all its forms). Each query is timed
 as the handler runs it through storage: count + first page ("sql"); and in full: parsing,
 count, page, the five snippets and lines ("page"). A deep page (the 20th) of common words,
-/latest's first and 20th page are timed too. Prints p50/p95/max; asserts nothing on timing.
+and /latest's first and 20th page (all items, a topic of a third of them, one of 1%) are
+timed too. Prints p50/p95/max; asserts nothing on timing.
 
 Run: .venv/bin/python bench/search_bench.py [--items 100000] [--queries 40] [--rebuild]
 """
@@ -55,7 +56,7 @@ from storage.db import connect, migrate, migrations  # noqa: E402
 from tests.conftest import shared_file  # noqa: E402
 
 GOAL_MS = 50.0
-VERSION = 1  # of the generated database: a change of the generator makes it anew
+VERSION = 2  # of the generated database: a change of the generator makes it anew
 START = 1_700_000_000.0
 STEP = 300.0  # seconds between two items
 SENTENCE = re.compile(r"(?<=[.!?…])\s+")
@@ -131,6 +132,15 @@ async def _build(path: Path, pool: list[str], items: int) -> dict[str, float]:
                               summary, fingerprint, story_id)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         rows,
+    )
+    # A broad topic (a third of the items) and a narrow one (1%), for /latest's pages.
+    await conn.execute(
+        "INSERT INTO topics (id, slug, name_ru, name_en) VALUES"
+        " (1, 'broad', 'Широкая', 'Broad'), (2, 'narrow', 'Узкая', 'Narrow')"
+    )
+    await conn.executemany(
+        "INSERT INTO item_topics (item_id, topic_id) VALUES (?, ?)",
+        [(n, 1) for n in range(3, items + 1, 3)] + [(n, 2) for n in range(100, items + 1, 100)],
     )
     await conn.execute("COMMIT")
     start = time.perf_counter()
@@ -230,13 +240,16 @@ async def measure(path: Path, kinds: dict[str, list[str]]) -> None:
             await storage.search_items(match, newest_item=newest, offset=19 * PAGE_SIZE, limit=5)
             deep.append(time.perf_counter() - start)
         print(f"{'page 20':12} sql  {figures(deep)}   (common words)")
-        for label, offset in (("/latest 1", 0), ("/latest 20", 19 * PAGE_SIZE)):
-            latest: list[float] = []
-            for _ in range(20):
-                start = time.perf_counter()
-                await storage.latest_page(None, newest_item=newest, offset=offset, limit=6)
-                latest.append(time.perf_counter() - start)
-            print(f"{label:12} sql  {figures(latest)}")
+        for topic, name in ((None, "all"), (1, "a third"), (2, "1%")):
+            for page in (1, 20):
+                latest: list[float] = []
+                for _ in range(20):
+                    start = time.perf_counter()
+                    await storage.latest_page(
+                        topic, newest_item=newest, offset=(page - 1) * PAGE_SIZE, limit=6
+                    )
+                    latest.append(time.perf_counter() - start)
+                print(f"/latest {name:8} page {page:2}  sql  {figures(latest)}")
     finally:
         await storage.close()
 

@@ -35,6 +35,7 @@ PAGE_SIZE = 5
 MAX_TERMS = 10  # words and phrases of one query; the rest of a pasted paragraph is dropped
 MAX_PHRASE_WORDS = 8
 MAX_WORD = 60  # longer "words" are no words (and pymorphy3 gives up on them too)
+MAX_HIT = 120  # the longest word a snippet shows in bold (a hyphenated one: its parts)
 SNIPPET_LIMIT = 200
 SNIPPET_LEAD = 60  # characters shown before the first match
 SCAN_LIMIT = 20_000  # a match deeper in the text shows the lead instead
@@ -223,6 +224,9 @@ def find_hits(text: str, query: Query, *, reach: int = SNIPPET_LIMIT) -> list[Hi
         if first is not None and found.start() > first + reach:
             break
         word, here = found.group(), Hit(found.start(), found.end())
+        if len(word) > MAX_HIT:  # no word: a run of hyphenated letters could fill the snippet
+            recent = []
+            continue
         if any(text_keys(word) & w.keys for w in words):
             hits.add(here)
         if phrases:

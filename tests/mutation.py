@@ -203,7 +203,7 @@ TEST_MAP: dict[str, tuple[str, ...]] = {
     "bot/search.py": (
         "tests/unit/test_search.py",
         "tests/storage/test_search_storage.py",
-        "tests/e2e/test_search.py",
+        "tests/e2e/test_search_e2e.py",
     ),
     "bot/": ("tests/e2e",),
     "handlers/admin.py": (
@@ -221,9 +221,9 @@ TEST_MAP: dict[str, tuple[str, ...]] = {
         "tests/e2e/test_commands.py",
     ),
     # --- search ---
-    "handlers/search.py": ("tests/e2e/test_search.py", "tests/storage/test_search_storage.py"),
+    "handlers/search.py": ("tests/e2e/test_search_e2e.py", "tests/storage/test_search_storage.py"),
     "handlers/news.py": (
-        "tests/e2e/test_search.py",
+        "tests/e2e/test_search_e2e.py",
         "tests/e2e/test_handlers.py",
         "tests/e2e/test_summit.py",
         "tests/e2e/test_feed_to_subscriber.py",

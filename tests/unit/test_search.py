@@ -327,6 +327,17 @@ def test_a_match_past_the_scanned_part_shows_the_lead() -> None:
     assert shown(snippet(article, parse_query("Таджикистан")))[1] == []
 
 
+def test_a_monstrous_hyphenated_word_is_no_hit() -> None:
+    monster = "-".join(["аб"] * 100) + "-Таджикистан"
+    article = f"Начало. {monster} конец. Делегация Таджикистана прибыла."
+    text, bold = shown(snippet(article, parse_query("Таджикистан")))
+    assert bold == ["Таджикистана"] and len(text) <= SNIPPET_LIMIT + 2
+    phrase = f"{monster} прибыла. Таджикистан прибыла."
+    assert shown(snippet(phrase, parse_query('"Таджикистан прибыла"')))[1] == [
+        "Таджикистан прибыла"
+    ]
+
+
 def test_hits_are_the_matching_words_in_order() -> None:
     hits = find_hits(TALKS, parse_query("Таджикистан отношения"))
     assert [TALKS[h.start : h.end] for h in hits] == [
@@ -338,7 +349,7 @@ def test_hits_are_the_matching_words_in_order() -> None:
 
 @settings(max_examples=200, deadline=None)
 @given(
-    st.text(alphabet=st.sampled_from(list("аб <>&\"'\n таджикистан саммит")), max_size=600),
+    st.text(alphabet=st.sampled_from(list("аб <>&\"'\n- таджикистан саммит")), max_size=600),
     st.sampled_from(["Таджикистан", "саммит", '"саммит таджикистан"', "а б"]),
 )
 def test_any_snippet_is_telegram_html_of_the_texts_own_words(article: str, typed: str) -> None:
