@@ -63,7 +63,7 @@ def token(key: str) -> str:
     return key.replace("'", "’").replace(" ", "_").replace('"', "")
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=200_000)  # pragma: no mutate
 def word_lemmas(word: str) -> tuple[str, ...]:
     """The `words` tokens of one word: its lemma, or the lemma of each hyphen-separated part."""
     parts = [p for p in _HYPHENS.split(word) if p]

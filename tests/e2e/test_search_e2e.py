@@ -4,6 +4,7 @@ come late or were never made by the bot are answered harmlessly."""
 
 from __future__ import annotations
 
+import logging
 import re
 from html.parser import HTMLParser
 
@@ -238,13 +239,13 @@ async def test_forged_or_foreign_presses_are_answered_harmlessly(running_bot: Ru
     for data in FORGED:
         answer = await bot.press(mine, data, user=USER)
         assert answer["text"] == t("ru", "button_stale"), data
-    for data, key in [
-        (SEARCH_PAGE.data(_search_id(mine) + 100, 2), "search_expired"),  # never made
-        (SEARCH_PAGE.data(_search_id(mine), 0), "button_stale"),  # no page 0
-        (SHOW_CARD.data(987654), "item_gone"),
+    for data, key, alert in [
+        (SEARCH_PAGE.data(_search_id(mine) + 100, 2), "search_expired", True),  # never made
+        (SEARCH_PAGE.data(_search_id(mine), 0), "button_stale", False),  # no page 0
+        (SHOW_CARD.data(987654), "item_gone", True),
     ]:
         answer = await bot.press(mine, data, user=USER)
-        assert answer["text"] == t("ru", key), data
+        assert (answer["text"], answer["show_alert"]) == (t("ru", key), alert), data
     # Another chat's search, pressed here: its query stays its own.
     (theirs,) = await bot.say("/search саммит", user=ADMIN)
     answer = await bot.press(mine, SEARCH_PAGE.data(_search_id(theirs), 2), user=USER)
@@ -286,7 +287,7 @@ async def test_search_answers_hostile_input_sensibly(running_bot: RunningBot, na
 
 
 async def test_items_stored_before_the_index_are_found_after_the_backlog_job(
-    running_bot: RunningBot,
+    running_bot: RunningBot, caplog: pytest.LogCaptureFixture
 ) -> None:
     bot = running_bot
     await follow(bot, "/talks.xml", TALKS[:1])
@@ -303,7 +304,15 @@ async def test_items_stored_before_the_index_are_found_after_the_backlog_job(
     )  # fmt: skip
     (none,) = await bot.say("/search Бишкек", user=USER)
     assert none.text == t("ru", "search_none", query="Бишкек")
-    await job.run(bot.app)
+
+    def said() -> list[str]:
+        return [r.getMessage() for r in caplog.records if r.name == "handlers.search"]
+
+    with caplog.at_level(logging.INFO, logger="handlers.search"):
+        await job.run(bot.app)
+        assert said() == ["search index: 1 more items indexed"]
+        await job.run(bot.app)  # nothing left: nothing to say
+        assert said() == ["search index: 1 more items indexed"]
     (found,) = await bot.say("/search Бишкек", user=USER)
     assert "Саммит в Бишкеке" in found.text
 

@@ -5,6 +5,7 @@ finds is what SQLite finds, with the tokenizer the migration declares."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import sqlite3
 from collections.abc import Iterator
@@ -16,11 +17,13 @@ from hypothesis import strategies as st
 
 from bot.articles.lemmas import WORD_RE
 from bot.search import (
+    INDEX_LIMIT,
     MAX_PHRASE_WORDS,
     MAX_TERMS,
     PAGE_SIZE,
     SCAN_LIMIT,
     SNIPPET_LIMIT,
+    TITLE_LIMIT,
     TOKENIZER,
     Phrase,
     Query,
@@ -408,3 +411,76 @@ def test_an_item_line_names_the_other_feeds_of_its_story() -> None:
     assert line.endswith(
         "<i>Лента &lt;новостей&gt; · 14.11.2023 22:13 · Также в: Лента Б, &lt;В&gt;</i>"
     )
+
+
+# --- bounds, each at its edge ------------------------------------------------------------
+
+
+def test_a_word_of_120_letters_is_a_hit_and_one_letter_more_is_not() -> None:
+    def hyphenated(length: int) -> str:
+        head = "Таджикистан-"
+        return head + "а" * (length - len(head))
+
+    for length, expected in ((120, True), (121, False)):
+        word = hyphenated(length)
+        assert len(word) == length
+        _, bold = shown(snippet(f"Начало {word} конец.", parse_query("Таджикистан")))
+        assert bold == ([word] if expected else []), length
+
+
+def test_the_context_before_a_match_is_up_to_60_characters() -> None:
+    before = "а" * 58  # with the spaces around it: 60 characters
+    article = "Начало статьи, " + "и так далее " * 5 + f"{before} Таджикистан прибыл."
+    text, _ = shown(snippet(article, parse_query("Таджикистан")))
+    assert text.startswith(f"…{before} Таджикистан")
+
+
+def test_without_a_space_before_the_match_the_snippet_starts_at_it() -> None:
+    article = "ж" * 100 + ",Таджикистан прибыл."
+    text, bold = shown(snippet(article, parse_query("Таджикистан")))
+    assert text.startswith("…Таджикистан") and bold == ["Таджикистан"]
+
+
+def test_the_scan_stops_at_scan_limit_exactly() -> None:
+    filler = "ж " * (SCAN_LIMIT // 2 - 1)  # SCAN_LIMIT - 2 characters
+    ends_at_limit = filler + "ум конец"  # "ум" ends at SCAN_LIMIT: scanned
+    assert shown(snippet(ends_at_limit, parse_query("ум")))[1] == ["ум"]
+    starts_at_limit = filler + "ж у"  # "у" starts at SCAN_LIMIT: not scanned
+    assert shown(snippet(starts_at_limit, parse_query("у")))[1] == []
+
+
+def test_the_index_reads_index_limit_characters_exactly() -> None:
+    title = ""
+    filler = "жж " + "ж " * ((INDEX_LIMIT - 6) // 2)
+    text = filler + "ум" + " хвост"  # "\n" + filler + "ум" is INDEX_LIMIT characters
+    assert len("\n" + filler + "ум") == INDEX_LIMIT
+    words = index_document(title, text).words.split()
+    assert words[-1] == "ум" and "хвост" not in words
+
+
+def test_an_index_document_is_a_value() -> None:
+    doc = index_document("Саммит", "")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        doc.words = ""  # type: ignore[misc]
+
+
+def test_each_run_of_neighbouring_hits_is_bold_on_its_own() -> None:
+    article = "Таджикистан. Таджикистан Таджикистан, и снова Таджикистан"
+    _, bold = shown(snippet(article, parse_query("Таджикистан")))
+    assert bold == ["Таджикистан", "Таджикистан Таджикистан", "Таджикистан"]
+
+
+def test_an_item_line_cuts_long_titles_and_names() -> None:
+    long_name = "ж" * 61
+    line = item_line(
+        1,
+        item(title="т" * 201, feed_title=long_name, other_sources=("а", "б", "в", long_name)),
+        "ru",
+        "UTC",
+        "",
+    )
+    assert f">{'т' * (TITLE_LIMIT - 1)}…</a>" in line
+    assert f"<i>{'ж' * 59}… · " in line
+    assert line.endswith(" · Также в: а, б, в</i>")  # three at most
+    line = item_line(1, item(other_sources=(long_name,)), "ru", "UTC", "")
+    assert line.endswith(f"Также в: {'ж' * 59}…</i>")
