@@ -2,9 +2,10 @@
 
 An item is indexed as two columns of tokens (`index_document`): `words`, one token per word
 of its title and text in order (the lemma in Russian, the stem in English; each part of a
-hyphenated word), which serves phrases; and `keys`, every other key `bot.articles.text_keys`
-gives the text (word forms, hyphen parts, country keys and roots), each once. So a search
-word matches exactly where a topic keyword would: "Таджикистан" finds "Таджикистана",
+hyphenated word), which serves phrases; and `keys`, the other keys `bot.articles.text_keys`
+gives the text that a query can ask for (other lemmas of ambiguous forms, country keys and
+roots), each once. So a search word matches exactly where a topic keyword would (a test
+holds them together on the corpora): "Таджикистан" finds "Таджикистана",
 "таджикско-казахстанских" and "Tajikistan".
 
 User text never reaches FTS5 as syntax: `parse_query` turns it into terms (a word: any of its
