@@ -23,7 +23,6 @@ from bot.search import (
     PAGE_SIZE,
     SCAN_LIMIT,
     SNIPPET_LIMIT,
-    TITLE_LIMIT,
     TOKENIZER,
     Phrase,
     Query,
@@ -479,8 +478,15 @@ def test_an_item_line_cuts_long_titles_and_names() -> None:
         "UTC",
         "",
     )
-    assert f">{'т' * (TITLE_LIMIT - 1)}…</a>" in line
+    assert f">{'т' * 199}…</a>" in line  # 200 characters at most
     assert f"<i>{'ж' * 59}… · " in line
     assert line.endswith(" · Также в: а, б, в</i>")  # three at most
     line = item_line(1, item(other_sources=(long_name,)), "ru", "UTC", "")
     assert line.endswith(f"Также в: {'ж' * 59}…</i>")
+
+
+def test_a_snippet_ends_at_the_last_space_within_its_limit() -> None:
+    article = "Таджикистан " + "б" * 138 + " " + "в" * 49 + " хвост статьи"
+    assert article[200] == " " and article.rfind(" ", 0, 200) == 150
+    text, _ = shown(snippet(article, parse_query("Таджикистан")))
+    assert text == article[:200] + "…"
