@@ -46,7 +46,7 @@ from bot.journal import (
 )
 from bot.menu import set_command_menus
 from bot.reading import read_and_file, same_story, start_reader_process
-from handlers import admin, membership, news, opml, settings, start, subscriptions
+from handlers import admin, membership, news, opml, search, settings, start, subscriptions
 from handlers.common import stale_button
 from handlers.errors import on_error
 from storage import Storage, open_storage
@@ -62,6 +62,7 @@ POLL_TICK = 1.0  # how often the poll job asks storage which feeds are due (one 
 TELEGRAM_API, TELEGRAM_FILES = "https://api.telegram.org/bot", "https://api.telegram.org/file/bot"
 FIRST_GROUP, LAST_GROUP = -1, 1  # the journal's handlers, around the commands' group 0
 DIGEST_TICK = 15.0  # how late a digest may be: it asks storage which digests are due
+SEARCH_TICK = 2.0  # between two batches of the search index's backlog
 
 
 def build_application(
@@ -178,6 +179,8 @@ def build_application(
     app.add_handler(CommandHandler("latest", news.latest))
     app.add_handler(CommandHandler("summit", news.summit))
     app.add_handler(CommandHandler("documents", news.documents))
+    # /search: stored items by their words in any form (the index: bot/search.py).
+    app.add_handler(CommandHandler("search", search.search))
     # ... then admins (each handler checks the admin list itself and refuses politely):
     # /addfeed and /refresh fetch a feed: they run beside other updates (block=False), so a
     # slow feed never makes other users wait.
@@ -201,6 +204,10 @@ def build_application(
     )
     # Buttons: each kind of press to its handler; a press nobody handles is out of date.
     app.add_handler(CallbackQueryHandler(settings.language_pressed, settings.SET_LANGUAGE.pattern))
+    # Lists of items (/latest, /search): ◀ ▶ page in place, a number shows that item's card.
+    app.add_handler(CallbackQueryHandler(news.latest_pressed, news.LATEST_PAGE.pattern))
+    app.add_handler(CallbackQueryHandler(search.search_pressed, search.SEARCH_PAGE.pattern))
+    app.add_handler(CallbackQueryHandler(news.card_pressed, news.SHOW_CARD.pattern))
     app.add_handler(CallbackQueryHandler(stale_button))
     # The bot blocked, removed, or let back in: the chat is paused or resumed at once.
     app.add_handler(ChatMemberHandler(membership.my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
@@ -218,6 +225,11 @@ def build_application(
         send_digests, interval=DIGEST_TICK, first=DIGEST_TICK, name="send-digests"
     )
     app.job_queue.run_repeating(housekeeping, interval=24 * 3600, first=3600, name="housekeeping")
+    # The search index: items stored without their keys (those stored before it existed)
+    # are indexed a batch at a time, newest first, until none is left.
+    app.job_queue.run_repeating(
+        search.index_backlog, interval=SEARCH_TICK, first=SEARCH_TICK, name="search-backlog"
+    )
     return app
 
 

@@ -24,6 +24,7 @@ USER_COMMANDS = (
     "latest",
     "summit",
     "documents",
+    "search",
     "digest",
     "quiet",
     "timezone",

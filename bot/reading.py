@@ -18,6 +18,7 @@ from bot.articles import Article, read_article
 from bot.articles.language import identifier as language_identifier
 from bot.articles.text import to_plain
 from bot.feeds.parse import Entry
+from bot.search import index_document
 from bot.topics import matching_topics
 from storage import ItemDraft, Topic
 
@@ -58,10 +59,12 @@ def _draft(entry: Entry, article: Article, text: str) -> ItemDraft:
 def read_and_file(
     entry: Entry, page: str | None, topics: Sequence[Topic], feed_topic_ids: Sequence[int]
 ) -> ItemDraft:
-    """Read an entry and find its topics: the whole CPU-bound part of storing one item."""
+    """Read an entry, find its topics and its search keys: the whole CPU-bound part of
+    storing one item."""
     _, draft = read_entry(entry, page)
     topic_ids = matching_topics(draft.title, draft.text, topics, feed_topic_ids)
-    return replace(draft, topic_ids=tuple(topic_ids))
+    found = index_document(draft.title, draft.text)  # searchable as soon as it is stored
+    return replace(draft, topic_ids=tuple(topic_ids), search=(found.words, found.keys))
 
 
 def same_story(a: bytes, b: bytes) -> bool:

@@ -60,6 +60,9 @@ class ItemDraft:
     fingerprint: str = ""  # changes when the feed rewrites the item's title or text
     signature: bytes | None = None  # bot.stories signature, for "one story once"
     story_bands: tuple[int, ...] = ()
+    # The search index's columns (bot.search.index_document: words, keys); None: the item is
+    # indexed later, in the background.
+    search: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -161,3 +164,13 @@ class DeliveryStats:
     failed: int  # of the rows queued since the report's start
     paused_chats: int
     errors: tuple[tuple[str, int], ...] = ()  # the most frequent reasons of those failures
+
+
+@dataclass(frozen=True)
+class SavedSearch:
+    """A search as it was made, for its pages: the query, and the newest item it could find."""
+
+    id: int
+    chat_id: int
+    query: str
+    newest_item: int

@@ -26,6 +26,7 @@ from storage.models import (
     Item,
     ItemDraft,
     OutboxEntry,
+    SavedSearch,
     StoreOutcome,
     Subscription,
     Topic,
@@ -52,6 +53,34 @@ HELD_FOR_DIGEST = 1e15
 _CHUNK = 500
 # How far back "the same story" is looked for.
 STORY_WINDOW = 3 * 24 * 3600.0
+# Search: an item's row in item_search is (minute of publication << 32) | items.id, so the
+# index lists matches newest first by itself. A date more than a day after the item arrived
+# is not believed (the arrival stands for it); ids stay below 2**32.
+_ITEM_BITS = 0xFFFFFFFF
+_SEARCH_ROW = """((CAST(max(0, CASE WHEN i.published_at IS NULL
+                                     OR i.published_at > i.fetched_at + 86400
+                                THEN i.fetched_at ELSE i.published_at END) / 60 AS INTEGER)
+                  << 32) | i.id)"""
+SEARCH_KEPT = 30 * 24 * 3600.0  # a search's buttons work this long
+SEARCH_COUNT_SQL = f"""SELECT count(*) FROM item_search
+    WHERE item_search MATCH ? AND (rowid & {_ITEM_BITS}) <= ?"""
+SEARCH_PAGE_SQL = f"""SELECT {_ITEM_COLUMNS}
+    FROM (SELECT rowid AS row FROM item_search
+          WHERE item_search MATCH ? AND (rowid & {_ITEM_BITS}) <= ?
+          ORDER BY rowid DESC LIMIT ? OFFSET ?) s
+    JOIN items i ON i.id = (s.row & {_ITEM_BITS}) JOIN feeds f ON f.id = i.feed_id
+    ORDER BY s.row DESC"""
+# /latest's pages walk items_published (migration 006) and stop at the page: a topic is
+# checked per item (EXISTS), never gathered whole and sorted.
+_LATEST = f"""SELECT {_ITEM_COLUMNS} FROM items i JOIN feeds f ON f.id = i.feed_id
+    WHERE i.story_id = i.id AND i.id <= ? {{topic}}
+    ORDER BY coalesce(i.published_at, i.fetched_at) DESC, i.id DESC LIMIT ? OFFSET ?"""
+LATEST_PAGE_SQL = _LATEST.format(topic="")
+UNINDEXED_SQL = """SELECT id, fingerprint, title, text FROM items WHERE indexed = 0
+    ORDER BY id DESC LIMIT ?"""
+LATEST_TOPIC_PAGE_SQL = _LATEST.format(
+    topic="AND EXISTS (SELECT 1 FROM item_topics t WHERE t.item_id = i.id AND t.topic_id = ?)"
+)
 # Does a new item's signature belong to the same story as a stored one's?
 SameStory = Callable[[bytes, bytes], bool]
 
@@ -231,6 +260,7 @@ class Storage:
 
     async def remove_feed(self, feed_id: int) -> bool:
         async with self._transaction() as conn:
+            await self._unindex(conn, "i.feed_id = ?", [feed_id])  # FTS5 has no cascade
             cursor = await conn.execute("DELETE FROM feeds WHERE id = ?", (feed_id,))
         return cursor.rowcount > 0
 
@@ -350,6 +380,7 @@ class Storage:
             ]
             fresh = [d for k, d in by_key.items() if k not in known]
             if changed:
+                await self._unindex_ids(conn, [item_id for item_id, _ in changed])
                 await conn.executemany(
                     """UPDATE items SET url = ?, title = ?, published_at = ?, lang = ?, text = ?,
                            summary = ?, documents = ?, entities = ?, is_summit = ?,
@@ -374,6 +405,14 @@ class Storage:
                     ) as cursor:
                         ids.update((r[0], int(r[1])) for r in await cursor.fetchall())
             stories = await self._assign_stories(conn, fresh, ids, now, same_story)
+            await self._index(
+                conn,
+                [
+                    (item_id, d.fingerprint, *d.search)
+                    for item_id, d in [*changed, *((ids[d.key], d) for d in fresh)]
+                    if d.search is not None
+                ],
+            )
             await conn.executemany(
                 "INSERT OR IGNORE INTO item_topics (item_id, topic_id) VALUES (?, ?)",
                 [
@@ -553,6 +592,98 @@ class Storage:
             [*params, limit],
         )
         return [_item(r) for r in rows]
+
+    # --- search -------------------------------------------------------------------------
+    # item_search (migration 006) holds each indexed item at the rowid _SEARCH_ROW gives it,
+    # so that FTS5 hands out matches newest first without sorting. An item has its row
+    # exactly when items.indexed = 1: every write below keeps the two together.
+
+    async def search_count(self, match: str, *, newest_item: int) -> int:
+        """How many items match (an FTS5 expression from bot.search.match_expression),
+        counting none stored after `newest_item`."""
+        row = await self._one(SEARCH_COUNT_SQL, (match, newest_item))
+        return int(row[0]) if row else 0
+
+    async def search_items(
+        self, match: str, *, newest_item: int, offset: int, limit: int
+    ) -> list[Item]:
+        """One page of the items that match, newest first (by publication, as /latest)."""
+        rows = await self._all(SEARCH_PAGE_SQL, (match, newest_item, limit, offset))
+        return [_item(r) for r in rows]
+
+    async def newest_item_id(self) -> int:
+        """The id of the last item stored (0 for none): where a search's pages stop."""
+        row = await self._one("SELECT coalesce(max(id), 0) FROM items")
+        return int(row[0]) if row else 0
+
+    async def latest_page(
+        self, topic_id: int | None, *, newest_item: int, offset: int, limit: int
+    ) -> list[Item]:
+        """A page of /latest: the newest stories as latest_items gives them, none stored
+        after `newest_item` (the pages stay put while items arrive)."""
+        if topic_id is None:
+            rows = await self._all(LATEST_PAGE_SQL, (newest_item, limit, offset))
+        else:
+            rows = await self._all(LATEST_TOPIC_PAGE_SQL, (newest_item, topic_id, limit, offset))
+        return [_item(r) for r in rows]
+
+    async def add_search(self, chat_id: int, query: str, *, newest_item: int, now: float) -> int:
+        """Keep a search for its pages; searches older than SEARCH_KEPT are forgotten."""
+        async with self._transaction() as conn:
+            await conn.execute("DELETE FROM searches WHERE created_at < ?", (now - SEARCH_KEPT,))
+            async with conn.execute(
+                """INSERT INTO searches (chat_id, query, newest_item, created_at)
+                   VALUES (?, ?, ?, ?) RETURNING id""",
+                (chat_id, query, newest_item, now),
+            ) as cursor:
+                row = await cursor.fetchone()
+        assert row is not None
+        return int(row[0])
+
+    async def saved_search(self, search_id: int) -> SavedSearch | None:
+        row = await self._one(
+            "SELECT id, chat_id, query, newest_item FROM searches WHERE id = ?", (search_id,)
+        )
+        return SavedSearch(*row) if row else None
+
+    async def unindexed_items(self, limit: int) -> list[tuple[int, str, str, str]]:
+        """Items not in the search index yet, newest first: (id, fingerprint, title, text)."""
+        rows = await self._all(UNINDEXED_SQL, (limit,))
+        return [(int(r[0]), r[1], r[2], r[3]) for r in rows]
+
+    async def index_items(self, docs: Sequence[tuple[int, str, str, str]]) -> int:
+        """Index items (id, fingerprint, words, keys) read by unindexed_items; one that was
+        changed or indexed since is left alone. Returns how many were indexed."""
+        async with self._bulk_gate, self._transaction() as conn:
+            return await self._index(conn, docs)
+
+    @staticmethod
+    async def _index(conn: aiosqlite.Connection, docs: Sequence[tuple[int, str, str, str]]) -> int:
+        await conn.executemany(
+            f"""INSERT OR REPLACE INTO item_search (rowid, words, keys)
+                SELECT {_SEARCH_ROW}, ?, ? FROM items i
+                WHERE i.id = ? AND i.indexed = 0 AND i.fingerprint = ?""",
+            [(words, keys, item_id, fingerprint) for item_id, fingerprint, words, keys in docs],
+        )
+        cursor = await conn.executemany(
+            "UPDATE items SET indexed = 1 WHERE id = ? AND indexed = 0 AND fingerprint = ?",
+            [(item_id, fingerprint) for item_id, fingerprint, _, _ in docs],
+        )
+        return cursor.rowcount
+
+    @staticmethod
+    async def _unindex(conn: aiosqlite.Connection, where: str, params: Sequence[Any]) -> None:
+        """Take the items `where` names out of the index (before they change or go)."""
+        async with conn.execute(
+            f"SELECT {_SEARCH_ROW}, i.id FROM items i WHERE {where} AND i.indexed = 1", params
+        ) as cursor:
+            rows = list(await cursor.fetchall())
+        await conn.executemany("DELETE FROM item_search WHERE rowid = ?", [(r[0],) for r in rows])
+        await conn.executemany("UPDATE items SET indexed = 0 WHERE id = ?", [(r[1],) for r in rows])
+
+    async def _unindex_ids(self, conn: aiosqlite.Connection, item_ids: list[int]) -> None:
+        for chunk in _chunks(item_ids):
+            await self._unindex(conn, f"i.id IN ({','.join('?' * len(chunk))})", chunk)
 
     # --- chats and subscriptions --------------------------------------------------------
 

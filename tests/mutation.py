@@ -200,6 +200,12 @@ TEST_MAP: dict[str, tuple[str, ...]] = {
     "bot/menu.py": ("tests/e2e/test_menu.py",),
     "bot/callbacks.py": ("tests/unit/test_callbacks.py", "tests/e2e/test_language.py"),
     "bot/i18n/": ("tests/unit/test_i18n.py", "tests/e2e/test_language.py"),
+    # --- search ---
+    "bot/search.py": (
+        "tests/unit/test_search.py",
+        "tests/storage/test_search_storage.py",
+        "tests/e2e/test_search_e2e.py",
+    ),
     "bot/": ("tests/e2e",),
     "handlers/admin.py": (
         "tests/e2e/test_handlers.py",
@@ -213,6 +219,15 @@ TEST_MAP: dict[str, tuple[str, ...]] = {
     "handlers/subscriptions.py": (
         "tests/e2e/test_channels.py",
         "tests/e2e/test_handlers.py",
+        "tests/e2e/test_commands.py",
+    ),
+    # --- search ---
+    "handlers/search.py": ("tests/e2e/test_search_e2e.py", "tests/storage/test_search_storage.py"),
+    "handlers/news.py": (
+        "tests/e2e/test_search_e2e.py",
+        "tests/e2e/test_handlers.py",
+        "tests/e2e/test_summit.py",
+        "tests/e2e/test_feed_to_subscriber.py",
         "tests/e2e/test_commands.py",
     ),
     "handlers/": ("tests/e2e",),

@@ -167,4 +167,26 @@ MESSAGES: dict[str, str] = {
     # --- preview ---
     "preview_items_n": "{n} item|{n} items",
     "preview_shown_n": "Showing {n} of {total}|Showing {n} of {total}",
+    # --- search and pages ---
+    "cmd_search": "search the news",
+    "usage_search": (
+        "Search the stored news: <code>/search words</code>. Each word is found in any form:"
+        " <i>Tajikistan</i> also finds <i>Tajik</i>, <i>Таджикистана</i> and"
+        " <i>таджикско-казахстанских</i>. Words in quotes are found only together, in that"
+        ' order: <code>/search "Central Asia"</code>'
+    ),
+    "search_none": (
+        "Nothing found for “{query}”. Every word must be in an item: try fewer words, or"
+        " without quotes."
+    ),
+    "search_found_n": "Found {n} item for “{query}”|Found {n} items for “{query}”",
+    "page_of": "page {page} of {pages}",
+    "page": "page {page}",
+    "latest_header": "Latest news",
+    "latest_topic_header": "Latest news: {topic}",
+    "latest_no_more": "There is nothing older.",
+    "search_expired": "This search is out of date. Send it again: /search",
+    "search_changed": "The results have changed since: here is their last page.",
+    "search_gone": "What this search found is gone (its feeds were removed). Search again: /search",
+    "item_gone": "This item is no longer stored (its feed was removed).",
 }
