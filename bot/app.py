@@ -46,7 +46,7 @@ from bot.journal import (
 )
 from bot.menu import set_command_menus
 from bot.reading import read_and_file, same_story, start_reader_process
-from handlers import admin, membership, news, opml, settings, start, subscriptions
+from handlers import admin, follows, membership, news, opml, settings, start, subscriptions
 from handlers.common import stale_button
 from handlers.errors import on_error
 from storage import Storage, open_storage
@@ -170,6 +170,10 @@ def build_application(
     app.add_handler(CommandHandler("subscribe", subscriptions.subscribe))
     app.add_handler(CommandHandler("unsubscribe", subscriptions.unsubscribe))
     app.add_handler(CommandHandler("mysubs", subscriptions.mysubs))
+    # Follows: words, phrases and users' own feeds; /follow of a feed fetches it (block=False).
+    app.add_handler(CommandHandler("follow", follows.follow, block=False))
+    app.add_handler(CommandHandler("unfollow", follows.unfollow))
+    app.add_handler(CommandHandler("following", follows.following))
     app.add_handler(CommandHandler("digest", settings.digest))
     app.add_handler(CommandHandler("quiet", settings.quiet))
     app.add_handler(CommandHandler("timezone", settings.timezone))
@@ -201,6 +205,7 @@ def build_application(
     )
     # Buttons: each kind of press to its handler; a press nobody handles is out of date.
     app.add_handler(CallbackQueryHandler(settings.language_pressed, settings.SET_LANGUAGE.pattern))
+    app.add_handler(CallbackQueryHandler(follows.unfollow_pressed, follows.UNFOLLOW.pattern))
     app.add_handler(CallbackQueryHandler(stale_button))
     # The bot blocked, removed, or let back in: the chat is paused or resumed at once.
     app.add_handler(ChatMemberHandler(membership.my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))

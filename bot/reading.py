@@ -18,7 +18,7 @@ from bot.articles import Article, read_article
 from bot.articles.language import identifier as language_identifier
 from bot.articles.text import to_plain
 from bot.feeds.parse import Entry
-from bot.topics import matching_topics
+from bot.topics import item_keys, topics_of
 from storage import ItemDraft, Topic
 
 ITEM_TEXT_LIMIT = 100_000
@@ -60,8 +60,9 @@ def read_and_file(
 ) -> ItemDraft:
     """Read an entry and find its topics: the whole CPU-bound part of storing one item."""
     _, draft = read_entry(entry, page)
-    topic_ids = matching_topics(draft.title, draft.text, topics, feed_topic_ids)
-    return replace(draft, topic_ids=tuple(topic_ids))
+    keys = item_keys(draft.title, draft.text)  # once, for topics and followed phrases
+    topic_ids = topics_of(keys, topics, feed_topic_ids)
+    return replace(draft, topic_ids=tuple(topic_ids), word_keys=keys)
 
 
 def same_story(a: bytes, b: bytes) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,9 @@ class ItemDraft:
     fingerprint: str = ""  # changes when the feed rewrites the item's title or text
     signature: bytes | None = None  # bot.stories signature, for "one story once"
     story_bands: tuple[int, ...] = ()
+    # The matching keys of its title and text (bot.articles.text_keys): followed phrases
+    # are looked up by them when it is stored. Empty: it matches no phrase.
+    word_keys: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -148,6 +151,7 @@ class OutboxEntry:
     chat_timezone: str | None = None
     quiet: tuple[int, int] | None = None
     digest: tuple[DigestLine, ...] = ()  # not empty: this row carries the chat's digest
+    followed: str | None = None  # the chat's followed phrase that brought the item, if any
 
 
 @dataclass(frozen=True)
@@ -161,3 +165,20 @@ class DeliveryStats:
     failed: int  # of the rows queued since the report's start
     paused_chats: int
     errors: tuple[tuple[str, int], ...] = ()  # the most frequent reasons of those failures
+
+
+# What following something came to: done, followed already, or the chat's limit reached.
+FollowOutcome = Literal["added", "already", "limit"]
+
+
+@dataclass(frozen=True)
+class Follow:
+    """One thing a chat follows: a phrase (`feed_id` None) or a feed a user added."""
+
+    id: int
+    chat_id: int
+    thread_id: int
+    shown: str  # the phrase as the user typed it, or the feed's address
+    phrase: str | None = None  # the normalised phrase
+    feed_id: int | None = None
+    feed_title: str = ""

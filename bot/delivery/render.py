@@ -38,6 +38,7 @@ class Card:
     participants: tuple[str, ...] = ()
     place: str | None = None
     other_sources: tuple[str, ...] = ()  # other feeds that carried the same story
+    followed: str | None = None  # the chat's followed phrase that brought it (follows)
 
 
 class Readable(Protocol):
@@ -171,6 +172,9 @@ def render_html(
     )
     if meta:
         blocks.append(Block(f"<i>{escape_html(meta)}</i>", tight=True))
+    if card.followed:  # follows: why the card came, right under where it came from
+        followed = t(lang, "card_followed", phrase=cut_text(card.followed, 60))
+        blocks.append(Block(escape_html(followed), tight=True))
     if card.participants or card.place:
         blocks.append(Block(escape_html(_who_and_where(card))))
     if card.summary:
