@@ -56,6 +56,13 @@ _CHUNK = 500
 STORY_WINDOW = 3 * 24 * 3600.0
 # Does a new item's signature belong to the same story as a stored one's?
 SameStory = Callable[[bytes, bytes], bool]
+# Follows: the phrases an item (id, JSON list of its keys) mentions, noted for it. One probe
+# of phrase_keys' primary key per key of the item, whatever the number of phrases.
+MATCH_PHRASES = """
+    INSERT OR IGNORE INTO item_phrases (item_id, phrase_id)
+    SELECT ?, pk.phrase_id FROM phrase_keys pk JOIN phrases p ON p.id = pk.phrase_id
+    WHERE pk.key IN (SELECT value FROM json_each(?))
+    GROUP BY pk.phrase_id HAVING count(DISTINCT pk.word) = max(p.words)"""
 # Who gets the new items `:items` (a JSON list of ids): the subscribers of their topics, and
 # (follows) the chats following a phrase they mention or the feed they came from. `n` orders
 # a chat's turn: subscriptions in the order they were made, then follows (past every
@@ -928,10 +935,7 @@ class Storage:
         if not items or not await _fetch(conn, "SELECT 1 FROM phrases LIMIT 1"):
             return
         await conn.executemany(
-            """INSERT OR IGNORE INTO item_phrases (item_id, phrase_id)
-               SELECT ?, pk.phrase_id FROM phrase_keys pk JOIN phrases p ON p.id = pk.phrase_id
-               WHERE pk.key IN (SELECT value FROM json_each(?))
-               GROUP BY pk.phrase_id HAVING count(DISTINCT pk.word) = max(p.words)""",
+            MATCH_PHRASES,
             [(item_id, json.dumps(sorted(keys), ensure_ascii=False)) for item_id, keys in items],
         )
 
