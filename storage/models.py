@@ -134,6 +134,7 @@ class DigestLine:
     source: str
     topic: Topic | None
     more: int = 0  # > 0: "and N more" from `source`
+    followed: str | None = None  # no topic brought it: the chat's followed phrase that did
 
 
 @dataclass(frozen=True)

@@ -63,6 +63,11 @@ MATCH_PHRASES = """
     SELECT ?, pk.phrase_id FROM phrase_keys pk JOIN phrases p ON p.id = pk.phrase_id
     WHERE pk.key IN (SELECT value FROM json_each(?))
     GROUP BY pk.phrase_id HAVING count(DISTINCT pk.word) = max(p.words)"""
+# The first followed phrase of an outbox row's chat (`o`) that its item mentions, as typed.
+_FOLLOWED_PHRASE = """
+    SELECT fo.shown FROM item_phrases ip JOIN follows fo ON fo.phrase_id = ip.phrase_id
+    WHERE ip.item_id = o.item_id AND fo.chat_id = o.chat_id AND fo.thread_id = o.thread_id
+    ORDER BY fo.id LIMIT 1"""
 # Who gets the new items `:items` (a JSON list of ids): the subscribers of their topics, and
 # (follows) the chats following a phrase they mention or the feed they came from. `n` orders
 # a chat's turn: subscriptions in the order they were made, then follows (past every
@@ -946,12 +951,7 @@ class Storage:
         """For each card among these rows: the chat's first followed phrase that the item
         mentions, as the chat typed it (for the card's "why" line)."""
         async with conn.execute(
-            """SELECT o.id, (SELECT fo.shown FROM item_phrases ip
-                                  JOIN follows fo ON fo.phrase_id = ip.phrase_id
-                             WHERE ip.item_id = o.item_id AND fo.chat_id = o.chat_id
-                               AND fo.thread_id = o.thread_id
-                             ORDER BY fo.id LIMIT 1)
-               FROM outbox o
+            f"""SELECT o.id, ({_FOLLOWED_PHRASE}) FROM outbox o
                WHERE o.id IN (SELECT value FROM json_each(?)) AND o.more = 0
                  AND o.digest_id IS NULL""",
             (json.dumps(list(outbox_ids)),),
@@ -1041,7 +1041,7 @@ class Storage:
             return {}
         async with conn.execute(
             f"""SELECT o.digest_id, i.title, i.url, f.title, o.more, t.id, t.slug, t.name_ru,
-                       t.name_en, t.keywords
+                       t.name_en, t.keywords, ({_FOLLOWED_PHRASE}) AS followed
                 FROM outbox o JOIN items i ON i.id = o.item_id JOIN feeds f ON f.id = i.feed_id
                      LEFT JOIN topics t ON t.id = (
                          SELECT min(s.topic_id) FROM subscriptions s
@@ -1056,7 +1056,9 @@ class Storage:
         lines: dict[int, list[DigestLine]] = {}
         for r in rows:
             topic = _topic(r, 5) if r[5] is not None else None
-            line = DigestLine(title=r[1], url=r[2], source=r[3], topic=topic, more=r[4])
+            line = DigestLine(
+                r[1], r[2], r[3], topic, r[4], r["followed"] if topic is None else None
+            )
             lines.setdefault(r[0], []).append(line)
         return {carrier: tuple(found) for carrier, found in lines.items()}
 

@@ -200,8 +200,8 @@ TEST_MAP: dict[str, tuple[str, ...]] = {
     "bot/callbacks.py": ("tests/unit/test_callbacks.py", "tests/e2e/test_language.py"),
     # Follows: the pure phrase rules, and the commands.
     "bot/follows.py": (
-        "tests/unit/test_follows.py",
-        "tests/storage/test_follows.py",
+        "tests/unit/test_follow_phrases.py",
+        "tests/storage/test_follows_storage.py",
         "tests/e2e/test_follows.py",
     ),
     "handlers/follows.py": ("tests/e2e/test_follows.py",),

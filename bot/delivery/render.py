@@ -79,6 +79,8 @@ def render_digest(lines: tuple[DigestLine, ...], lang: str, when: str) -> list[s
     groups: dict[str, list[DigestLine]] = {}
     for line in shown:
         name = line.topic.name(lang) if line.topic else t(lang, "digest_other")
+        if line.followed and not line.topic:  # follows: under the phrase that brought it
+            name = t(lang, "digest_followed", phrase=cut_text(line.followed, 60))
         groups.setdefault(name, []).append(line)
     for name, group in groups.items():
         blocks.append(Block(f"<b>{escape_html(name)}</b>"))

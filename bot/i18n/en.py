@@ -215,5 +215,6 @@ MESSAGES: dict[str, str] = {
     "unfollow_pick": "Tap ❌ to stop following it:",
     "unfollowed": "You no longer follow “{phrase}”.",
     "unfollow_unknown": "You do not follow “{phrase}”. List: /following",
+    "digest_followed": "🔎 {phrase}",
     "card_followed": "🔎 You follow: {phrase}",
 }

@@ -227,5 +227,6 @@ MESSAGES: dict[str, str] = {
     "unfollow_pick": "Нажмите ❌, чтобы перестать следить:",
     "unfollowed": "Вы больше не следите за «{phrase}».",
     "unfollow_unknown": "Вы не следите за «{phrase}». Список: /following",
+    "digest_followed": "🔎 {phrase}",
     "card_followed": "🔎 Вы следите: {phrase}",
 }

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.articles import term_keys
-from bot.delivery.render import Card, render_html
+from bot.delivery.render import Card, render_digest, render_html
 from bot.follows import (
     MAX_CHARS,
     MAX_WORDS,
@@ -19,6 +19,7 @@ from bot.follows import (
 )
 from bot.i18n import t
 from bot.topics import item_keys
+from storage import DigestLine, Topic
 
 
 def test_a_phrase_keeps_what_the_user_typed_and_matches_its_words_in_any_form() -> None:
@@ -99,3 +100,22 @@ def test_a_card_brought_by_a_follow_says_so_under_its_source(lang: str) -> None:
     long = Card("T", "S", None, None, "", followed="ж" * 100)
     (cut,) = render_html(long, lang, "UTC")
     assert "ж" * 61 not in cut and "ж" * 59 in cut
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_a_digest_groups_what_follows_brought_under_their_phrases(lang: str) -> None:
+    asia = Topic(1, "asia", "Азия", "Asia")
+    lines = (
+        DigestLine("A", None, "S", asia),
+        DigestLine("B", None, "S", None, followed="нефть"),
+        DigestLine("C", None, "S", None),
+        DigestLine("D", None, "S", None, followed="нефть"),
+    )
+    (digest,) = render_digest(lines, lang, "now")
+    groups = [line for line in digest.splitlines() if line.startswith("<b>")][1:]
+    assert groups == [
+        f"<b>{asia.name(lang)}</b>",
+        f"<b>{t(lang, 'digest_followed', phrase='нефть')}</b>",
+        f"<b>{t(lang, 'digest_other')}</b>",
+    ]
+    assert digest.index("• B") < digest.index("• D") < digest.index("• C")

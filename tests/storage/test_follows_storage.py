@@ -251,6 +251,21 @@ async def test_a_flood_past_the_bound_is_one_more_row_for_followers_too(store: S
     assert [(r.more, r.followed) for r in rows] == [(0, "нефть"), (0, "нефть"), (3, None)]
 
 
+async def test_a_digest_files_what_a_follow_brought_under_the_phrase(store: Storage) -> None:
+    f = await feed(store)
+    topic = await store.sync_topic("asia", "Азия", "Asia", [])
+    await follow(store, 1, "Нефть")
+    await store.add_subscription(1, topic.id, now=NOW)
+    await store.set_digest_times(1, [480], next_at=NOW + 3600, now=NOW)
+    drafts = [item("a", "Нефть в Азии", topic_ids=(topic.id,)), item("b", "Нефть дешевеет")]
+    assert await publish(store, f.id, drafts) == 2
+    await store.release_digest(1, now=NOW + 3600, next_at=None)
+    (digest,) = await store.claim_deliveries(NOW + 3600)
+    lines = [(x.title, x.topic and x.topic.slug, x.followed) for x in digest.digest]
+    # A topic the chat subscribed to comes first; the phrase files the rest.
+    assert lines == [("Нефть в Азии", "asia", None), ("Нефть дешевеет", None, "Нефть")]
+
+
 async def test_a_migrated_group_takes_its_follows_along(store: Storage) -> None:
     await follow(store, -100, "нефть")
     await store.migrate_chat(-100, -100_555)
