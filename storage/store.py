@@ -416,10 +416,13 @@ class Storage:
                         (feed_id, *chunk),
                     ) as cursor:
                         ids.update((r[0], int(r[1])) for r in await cursor.fetchall())
-            stories = await self._assign_stories(conn, fresh, ids, now, same_story)
-            # Follows: a feed a user added is theirs. Its items are filed under no topic and
-            # matched against no phrase, so they reach that feed's followers only.
+            # Follows: a feed a user added is theirs. Its items join no other feed's story,
+            # are filed under no topic and matched against no phrase: they reach that feed's
+            # followers only, and change nothing for anyone else.
             shared = await self._feed_is_shared(conn, feed_id)
+            stories = await self._assign_stories(
+                conn, fresh, ids, now, same_story if shared else None
+            )
             await conn.executemany(
                 "INSERT OR IGNORE INTO item_topics (item_id, topic_id) VALUES (?, ?)",
                 [
@@ -599,6 +602,7 @@ class Storage:
     async def _newest(self, where: str, params: list[Any], limit: int) -> list[Item]:
         rows = await self._all(
             f"""SELECT {_ITEM_COLUMNS} FROM items i JOIN feeds f ON f.id = i.feed_id {where}
+                  AND f.by_users = 0 -- follows: a user's own feed is not everyone's news
                 ORDER BY coalesce(i.published_at, i.fetched_at) DESC, i.id DESC LIMIT ?""",
             [*params, limit],
         )

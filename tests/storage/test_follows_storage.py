@@ -207,11 +207,27 @@ async def test_a_users_feed_is_its_followers_only_and_goes_with_the_last(store: 
     assert await publish(store, mine.id, [tagged]) == 1
     assert await queued(store) == [(1, "Казахстан", None)]
     assert await store.latest_items(topic.id) == []  # filed under no topic
+    assert await store.latest_items() == []  # and not everyone's news
     assert await store.follow_counts(1) == (0, 1)
     (followed,) = await store.follows(1)
     assert (followed.feed_id, followed.feed_title, followed.phrase) == (mine.id, "F", None)
     await store.unfollow(1, followed.id)
     assert await store.feed(mine.id) is None  # nobody follows it: not checked again
+
+
+async def test_a_users_feed_joins_no_story_of_another_feed(store: Storage) -> None:
+    mine = await feed(store, by_users=True)
+    public = await feed(store, "https://e.x/public")
+    await store.upsert_chat(1, type="private", language="ru", now=NOW)
+    await store.follow_feed(1, mine.id, shown=mine.url, limit=5, now=NOW)
+    story: dict[str, Any] = {"signature": b"s", "story_bands": (7,)}
+    same = {"same_story": lambda a, b: True}
+    await publish(store, mine.id, [item("a", "Саммит", is_summit=True, **story)], **same)
+    await publish(store, public.id, [item("b", "Саммит", is_summit=True, **story)], **same)
+    (latest,) = await store.latest_items()
+    assert (latest.title, latest.feed_id, latest.other_sources) == ("Саммит", public.id, ())
+    summit = await store.latest_summit()
+    assert summit is not None and summit.feed_id == public.id
 
 
 async def test_a_feed_refused_for_the_limit_is_dropped_if_nobody_follows_it(store: Storage) -> None:
