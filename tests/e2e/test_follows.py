@@ -12,6 +12,7 @@ from typing import Any
 
 from bot.app import build_application
 from bot.config import FollowsConfig
+from bot.delivery.render import cut_text
 from bot.follows import MAX_CHARS, MAX_WORDS
 from bot.i18n import t, tn
 from handlers.follows import UNFOLLOW
@@ -269,6 +270,15 @@ async def test_a_feed_address_is_refused_unless_users_may_add_feeds(
     assert refused.text == t("ru", "follow_feeds_off")
     assert bot.feeds.statuses("/mine.xml") == []  # not even fetched
     assert await bot.storage.feeds() == []
+    # The bot's admins may: they could add the feed for everyone anyway. A long title is
+    # cut in the answer, and on the ❌ button.
+    long = "Очень длинное название ленты " * 6
+    bot.feeds.put("/mine.xml", rss(long, OLD))
+    _checking, added = await bot.say(f"/follow {bot.feeds.url('/mine.xml')}", user=ADMIN, replies=2)
+    title = cut_text(long, 100)
+    assert added.text == t("ru", "follow_feed_added", title=title, count=1, limit=5)
+    (picker,) = await bot.say("/unfollow", user=ADMIN)
+    assert [label for row in picker.buttons for label, _ in row] == [f"❌ 1. {cut_text(long, 40)}"]
 
 
 async def test_a_users_feed_reaches_its_followers_only(tmp_path: Path) -> None:
