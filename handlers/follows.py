@@ -19,7 +19,7 @@ from bot.callbacks import Action
 from bot.config import feed_url_key, is_http_url
 from bot.context import NewsContext
 from bot.delivery.render import cut_text
-from bot.feeds.fetch import FetchError
+from bot.feeds.fetch import FetchError, UnsafeURLError
 from bot.feeds.parse import FeedParseError
 from bot.follows import (
     MAX_CHARS,
@@ -133,6 +133,9 @@ async def _follow_feed(
             feed, _ = await context.feeds.add_feed(
                 url, added_by=user.id if user else None, by_users=True
             )
+        except UnsafeURLError:  # said without the address it resolved to: no probing
+            await reply(update, t(lang, "feed_failed", url=echo(url), reason=t(lang, "not_public")))
+            return
         except (FetchError, FeedParseError) as exc:
             await reply(update, t(lang, "feed_failed", url=echo(url), reason=e(exc)))
             return

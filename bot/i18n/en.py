@@ -216,5 +216,6 @@ MESSAGES: dict[str, str] = {
     "unfollowed": "You no longer follow “{phrase}”.",
     "unfollow_unknown": "You do not follow “{phrase}”. List: /following",
     "digest_followed": "🔎 {phrase}",
+    "not_public": "the address is not on the public internet",
     "card_followed": "🔎 You follow: {phrase}",
 }

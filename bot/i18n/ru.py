@@ -228,5 +228,6 @@ MESSAGES: dict[str, str] = {
     "unfollowed": "Вы больше не следите за «{phrase}».",
     "unfollow_unknown": "Вы не следите за «{phrase}». Список: /following",
     "digest_followed": "🔎 {phrase}",
+    "not_public": "адрес не в публичном интернете",
     "card_followed": "🔎 Вы следите: {phrase}",
 }
