@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from bot.articles import term_keys
 from bot.delivery.render import Card, render_digest, render_html
 from bot.follows import (
-    MAX_CHARS,
-    MAX_WORDS,
     Phrase,
     Refused,
     is_feed_address,
@@ -59,12 +59,21 @@ def test_stopwords_and_single_letters_are_shown_but_not_matched() -> None:
 
 
 def test_phrase_limits_take_their_ends_and_refuse_one_past() -> None:
-    longest = "а" * 10 + " " + "б" * (MAX_CHARS - 11)
+    longest = "а" * 10 + " " + "б" * 49  # 60 characters, as /follow's usage says
     assert isinstance(parse_phrase(longest), Phrase)
     assert parse_phrase(longest + "б") == Refused("too_long")
-    words = " ".join(["нефть"] * MAX_WORDS)
+    words = "нефть газ уголь сталь медь"
     assert isinstance(parse_phrase(words), Phrase)
-    assert parse_phrase(words + " газ") == Refused("too_many_words")
+    assert parse_phrase(words + " лес") == Refused("too_many_words")
+    assert isinstance(parse_phrase("ЕС"), Phrase)  # two letters make a word (ЕС, UN)
+
+
+def test_what_a_phrase_is_taken_apart_into_cannot_change() -> None:
+    parsed = parse_phrase("нефть")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        parsed.key = "газ"  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        Refused("too_long").reason = "x"  # type: ignore[misc]
 
 
 @pytest.mark.parametrize(
