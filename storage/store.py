@@ -530,8 +530,6 @@ class Storage:
     async def _enqueue(conn: aiosqlite.Connection, item_ids: Sequence[int], now: float) -> int:
         """Queue each item for the active chats it is for (`_RECIPIENTS`), unless the chat
         (or forum thread) already has the same story queued or sent."""
-        if not item_ids:
-            return 0
         cursor = await conn.execute(
             f"""INSERT INTO outbox (chat_id, thread_id, item_id, created_at, not_before)
                 WITH recipients (item_id, chat_id, thread_id, n) AS ({_RECIPIENTS})
@@ -832,11 +830,11 @@ class Storage:
                ON CONFLICT (phrase) DO NOTHING RETURNING id""",
             (phrase, len(word_keys)),
         )
-        if row is None:
-            known = await _fetch(conn, "SELECT id FROM phrases WHERE phrase = ?", (phrase,))
-            assert known is not None
-            return int(known[0])
-        phrase_id = int(row[0])
+        if row is None:  # followed by another chat already: its keys are there
+            row = await _fetch(conn, "SELECT id FROM phrases WHERE phrase = ?", (phrase,))
+            assert row is not None
+            return int(row["id"])
+        phrase_id = int(row["id"])
         await conn.executemany(
             "INSERT OR IGNORE INTO phrase_keys (key, phrase_id, word) VALUES (?, ?, ?)",
             [(key, phrase_id, n) for n, keys in enumerate(word_keys) for key in keys],
@@ -1167,7 +1165,9 @@ async def _fetch(
 async def _count(conn: aiosqlite.Connection, column: str, chat_id: int) -> int:
     """The chat's follows of one kind (`column`: phrase_id or feed_id), all threads."""
     row = await _fetch(conn, f"SELECT count({column}) FROM follows WHERE chat_id = ?", (chat_id,))
-    return int(row[0]) if row else 0
+    assert row is not None  # count() always answers
+    (count,) = row
+    return int(count)
 
 
 def _follow(row: aiosqlite.Row) -> Follow:

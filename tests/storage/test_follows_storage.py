@@ -150,7 +150,10 @@ async def test_a_story_a_chat_had_through_a_topic_does_not_come_again_through_a_
 async def test_a_forum_thread_follows_on_its_own(store: Storage) -> None:
     f = await feed(store)
     await follow(store, -100, "нефть", thread=7)
-    await follow(store, -100, "нефть")
+    oil = phrase("нефть")  # no thread named: the chat itself
+    await store.follow_phrase(
+        -100, phrase=oil.key, shown=oil.shown, word_keys=oil.word_keys, limit=5, now=NOW
+    )
     assert [x.thread_id for x in await store.follows(-100)] == [0]
     assert [x.thread_id for x in await store.follows(-100, 7)] == [7]
     await publish(store, f.id, [item("a", "Нефть")])
