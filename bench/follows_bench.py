@@ -2,7 +2,7 @@
 
 A temporary SQLite file through the production opener. Phrases are made from the words of
 ../shared/corpora/news-articles (read in place): its distinct words, the most frequent first,
-then pairs of neighbouring words, each taken apart by bot.follows.parse_phrase and stored by
+then pairs of words one or two apart, each taken apart by bot.follows.parse_phrase and stored by
 Storage.follow_phrase. Chats follow them with a skewed popularity (rank r is followed about
 1/r as often: a few phrases by thousands of chats, most by a handful), --per-chat each.
 
@@ -48,11 +48,12 @@ NOW = 1_800_000_000.0
 
 
 def phrases_from_corpus(wanted: int) -> list[Phrase]:
-    """Distinct phrases: single words by frequency, then neighbouring pairs."""
+    """Distinct phrases: single words by frequency, then pairs of words one or two apart."""
     texts = [p.read_text(encoding="utf-8") for p in sorted(ARTICLES.glob("*.txt"))]
     words = [w for text in texts for w in WORD_RE.findall(text)]
     candidates = [w for w, _ in Counter(words).most_common()]
     candidates += [f"{a} {b}" for a, b in itertools.pairwise(words)]
+    candidates += [f"{a} {b}" for a, b in zip(words, words[2:], strict=False)]
     found: dict[str, Phrase] = {}
     for candidate in candidates:
         parsed = parse_phrase(candidate)
