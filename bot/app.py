@@ -46,7 +46,17 @@ from bot.journal import (
 )
 from bot.menu import set_command_menus
 from bot.reading import read_and_file, same_story, start_reader_process
-from handlers import admin, membership, news, opml, search, settings, start, subscriptions
+from handlers import (
+    admin,
+    follows,
+    membership,
+    news,
+    opml,
+    search,
+    settings,
+    start,
+    subscriptions,
+)
 from handlers.common import stale_button
 from handlers.errors import on_error
 from storage import Storage, open_storage
@@ -171,6 +181,10 @@ def build_application(
     app.add_handler(CommandHandler("subscribe", subscriptions.subscribe))
     app.add_handler(CommandHandler("unsubscribe", subscriptions.unsubscribe))
     app.add_handler(CommandHandler("mysubs", subscriptions.mysubs))
+    # Follows: words, phrases and users' own feeds; /follow of a feed fetches it (block=False).
+    app.add_handler(CommandHandler("follow", follows.follow, block=False))
+    app.add_handler(CommandHandler("unfollow", follows.unfollow))
+    app.add_handler(CommandHandler("following", follows.following))
     app.add_handler(CommandHandler("digest", settings.digest))
     app.add_handler(CommandHandler("quiet", settings.quiet))
     app.add_handler(CommandHandler("timezone", settings.timezone))
@@ -208,6 +222,7 @@ def build_application(
     app.add_handler(CallbackQueryHandler(news.latest_pressed, news.LATEST_PAGE.pattern))
     app.add_handler(CallbackQueryHandler(search.search_pressed, search.SEARCH_PAGE.pattern))
     app.add_handler(CallbackQueryHandler(news.card_pressed, news.SHOW_CARD.pattern))
+    app.add_handler(CallbackQueryHandler(follows.unfollow_pressed, follows.UNFOLLOW.pattern))
     app.add_handler(CallbackQueryHandler(stale_button))
     # The bot blocked, removed, or let back in: the chat is paused or resumed at once.
     app.add_handler(ChatMemberHandler(membership.my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))

@@ -74,6 +74,15 @@ class DeliveryConfig:
 
 
 @dataclass(frozen=True)
+class FollowsConfig:
+    """[follows]: what users may follow of their own (see README, Configuration)."""
+
+    per_chat: int = 20  # words and phrases one chat may follow
+    users_can_add_feeds: bool = False  # may users follow feeds of their own (/follow https://…)
+    feeds_per_chat: int = 5  # feeds of its own one chat may follow
+
+
+@dataclass(frozen=True)
 class Config:
     admins: frozenset[int] = frozenset()
     database: Path = Path("newsbot.db")
@@ -86,12 +95,13 @@ class Config:
     feeds: tuple[FeedConfig, ...] = field(default_factory=tuple)
     polling: PollingConfig = field(default_factory=PollingConfig)
     delivery: DeliveryConfig = field(default_factory=DeliveryConfig)
+    follows: FollowsConfig = field(default_factory=FollowsConfig)
 
     def is_admin(self, user_id: int | None) -> bool:
         return user_id is not None and user_id in self.admins
 
 
-_TOP_KEYS = {"bot", "topics", "feeds", "polling", "delivery"}
+_TOP_KEYS = {"bot", "topics", "feeds", "polling", "delivery", "follows"}
 _BOT_KEYS = {"admins", "database", "poll_interval", "language", "timezone", "api_base_url"}
 _TOPIC_KEYS = {"slug", "name_ru", "name_en", "keywords"}
 _FEED_KEYS = {"url", "topics", "fulltext"}
@@ -213,6 +223,7 @@ def _parse(raw: dict[str, Any], token: str | None, problems: list[str]) -> Confi
     feeds = _parse_feeds(raw.get("feeds", []), known, problems)
     polling = _parse_polling(raw.get("polling", {}), problems)
     delivery = _parse_delivery(raw.get("delivery", {}), problems)
+    follows = _parse_follows(raw.get("follows", {}), problems)
     return Config(
         admins=frozenset(admins),
         database=db_path,
@@ -225,7 +236,33 @@ def _parse(raw: dict[str, Any], token: str | None, problems: list[str]) -> Confi
         feeds=tuple(feeds),
         polling=polling,
         delivery=delivery,
+        follows=follows,
     )
+
+
+# [follows] integers: (smallest allowed, largest allowed)
+_FOLLOWS_RANGES = {"per_chat": (1, 1000), "feeds_per_chat": (1, 100)}
+
+
+def _parse_follows(raw: Any, problems: list[str]) -> FollowsConfig:
+    if not isinstance(raw, dict):
+        problems.append("[follows] must be a table")
+        return FollowsConfig()
+    _unknown("[follows]", raw, {"users_can_add_feeds", *_FOLLOWS_RANGES}, problems)
+    values: dict[str, Any] = {}
+    for key, (low, high) in _FOLLOWS_RANGES.items():
+        if key in raw:
+            value = raw[key]
+            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+                problems.append(f"[follows] {key}: an integer from {low} to {high}")
+            else:
+                values[key] = value
+    if "users_can_add_feeds" in raw:
+        if isinstance(raw["users_can_add_feeds"], bool):
+            values["users_can_add_feeds"] = raw["users_can_add_feeds"]
+        else:
+            problems.append("[follows] users_can_add_feeds: true or false")
+    return FollowsConfig(**values)
 
 
 def _parse_delivery(raw: Any, problems: list[str]) -> DeliveryConfig:

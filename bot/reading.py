@@ -19,7 +19,7 @@ from bot.articles.language import identifier as language_identifier
 from bot.articles.text import to_plain
 from bot.feeds.parse import Entry
 from bot.search import index_document
-from bot.topics import matching_topics
+from bot.topics import item_keys, topics_of
 from storage import ItemDraft, Topic
 
 ITEM_TEXT_LIMIT = 100_000
@@ -62,9 +62,12 @@ def read_and_file(
     """Read an entry, find its topics and its search keys: the whole CPU-bound part of
     storing one item."""
     _, draft = read_entry(entry, page)
-    topic_ids = matching_topics(draft.title, draft.text, topics, feed_topic_ids)
+    keys = item_keys(draft.title, draft.text)  # once, for topics and followed phrases
+    topic_ids = topics_of(keys, topics, feed_topic_ids)
     found = index_document(draft.title, draft.text)  # searchable as soon as it is stored
-    return replace(draft, topic_ids=tuple(topic_ids), search=(found.words, found.keys))
+    return replace(
+        draft, topic_ids=tuple(topic_ids), word_keys=keys, search=(found.words, found.keys)
+    )
 
 
 def same_story(a: bytes, b: bytes) -> bool:

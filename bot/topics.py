@@ -22,8 +22,19 @@ def matching_topics(
     title: str, text: str, topics: Sequence[Topic], feed_topic_ids: Iterable[int] = ()
 ) -> list[int]:
     """Ids of the topics the item belongs to, in the order of `topics`."""
+    return topics_of(item_keys(title, text), topics, feed_topic_ids)
+
+
+def item_keys(title: str, text: str) -> frozenset[str]:
+    """The keys an item is matched by, topics' keywords and followed phrases alike."""
+    return text_keys(f"{title}\n{text}")
+
+
+def topics_of(
+    keys: frozenset[str], topics: Sequence[Topic], feed_topic_ids: Iterable[int] = ()
+) -> list[int]:
+    """Ids of the topics an item with these keys belongs to, in the order of `topics`."""
     assigned = set(feed_topic_ids)
-    keys = text_keys(f"{title}\n{text}")
     return [
         topic.id
         for topic in topics

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 
 @dataclass(frozen=True)
@@ -63,6 +63,9 @@ class ItemDraft:
     # The search index's columns (bot.search.index_document: words, keys); None: the item is
     # indexed later, in the background.
     search: tuple[str, str] | None = None
+    # The matching keys of its title and text (bot.articles.text_keys): followed phrases
+    # are looked up by them when it is stored. Empty: it matches no phrase.
+    word_keys: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -134,6 +137,7 @@ class DigestLine:
     source: str
     topic: Topic | None
     more: int = 0  # > 0: "and N more" from `source`
+    followed: str | None = None  # no topic brought it: the chat's followed phrase that did
 
 
 @dataclass(frozen=True)
@@ -151,6 +155,7 @@ class OutboxEntry:
     chat_timezone: str | None = None
     quiet: tuple[int, int] | None = None
     digest: tuple[DigestLine, ...] = ()  # not empty: this row carries the chat's digest
+    followed: str | None = None  # the chat's followed phrase that brought the item, if any
 
 
 @dataclass(frozen=True)
@@ -174,3 +179,20 @@ class SavedSearch:
     chat_id: int
     query: str
     newest_item: int
+
+
+# What following something came to: done, followed already, or the chat's limit reached.
+FollowOutcome = Literal["added", "already", "limit"]
+
+
+@dataclass(frozen=True)
+class Follow:
+    """One thing a chat follows: a phrase (`feed_id` None) or a feed a user added."""
+
+    id: int
+    chat_id: int
+    thread_id: int
+    shown: str  # the phrase as the user typed it, or the feed's address
+    phrase: str | None = None  # the normalised phrase
+    feed_id: int | None = None
+    feed_title: str = ""

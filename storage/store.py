@@ -23,6 +23,8 @@ from storage.models import (
     DigestLine,
     Feed,
     FeedCheck,
+    Follow,
+    FollowOutcome,
     Item,
     ItemDraft,
     OutboxEntry,
@@ -73,7 +75,7 @@ SEARCH_PAGE_SQL = f"""SELECT {_ITEM_COLUMNS}
 # /latest's pages walk items_published (migration 006) and stop at the page: a topic is
 # checked per item (EXISTS), never gathered whole and sorted.
 _LATEST = f"""SELECT {_ITEM_COLUMNS} FROM items i JOIN feeds f ON f.id = i.feed_id
-    WHERE i.story_id = i.id AND i.id <= ? {{topic}}
+    WHERE i.story_id = i.id AND i.id <= ? AND f.by_users = 0 {{topic}}
     ORDER BY coalesce(i.published_at, i.fetched_at) DESC, i.id DESC LIMIT ? OFFSET ?"""
 LATEST_PAGE_SQL = _LATEST.format(topic="")
 UNINDEXED_SQL = """SELECT id, fingerprint, title, text FROM items WHERE indexed = 0
@@ -83,6 +85,34 @@ LATEST_TOPIC_PAGE_SQL = _LATEST.format(
 )
 # Does a new item's signature belong to the same story as a stored one's?
 SameStory = Callable[[bytes, bytes], bool]
+# Follows: the phrases an item (id, JSON list of its keys) mentions, noted for it. One probe
+# of phrase_keys' primary key per key of the item, whatever the number of phrases.
+MATCH_PHRASES = """
+    INSERT OR IGNORE INTO item_phrases (item_id, phrase_id)
+    SELECT ?, pk.phrase_id FROM phrase_keys pk JOIN phrases p ON p.id = pk.phrase_id
+    WHERE pk.key IN (SELECT value FROM json_each(?))
+    GROUP BY pk.phrase_id HAVING count(DISTINCT pk.word) = max(p.words)"""
+# The first followed phrase of an outbox row's chat (`o`) that its item mentions, as typed.
+_FOLLOWED_PHRASE = """
+    SELECT fo.shown FROM item_phrases ip JOIN follows fo ON fo.phrase_id = ip.phrase_id
+    WHERE ip.item_id = o.item_id AND fo.chat_id = o.chat_id AND fo.thread_id = o.thread_id
+    ORDER BY fo.id LIMIT 1"""
+# Who gets the new items `:items` (a JSON list of ids): the subscribers of their topics, and
+# (follows) the chats following a phrase they mention or the feed they came from. `n` orders
+# a chat's turn: subscriptions in the order they were made, then follows (past every
+# subscription's id) in theirs.
+_RECIPIENTS = """
+    SELECT it.item_id, s.chat_id, s.thread_id, s.id
+    FROM item_topics it JOIN subscriptions s ON s.topic_id = it.topic_id
+    WHERE it.item_id IN (SELECT value FROM json_each(:items)) AND s.mode = 'instant'
+    UNION ALL
+    SELECT ip.item_id, fo.chat_id, fo.thread_id, (1 << 40) + fo.id
+    FROM item_phrases ip JOIN follows fo ON fo.phrase_id = ip.phrase_id
+    WHERE ip.item_id IN (SELECT value FROM json_each(:items))
+    UNION ALL
+    SELECT i.id, fo.chat_id, fo.thread_id, (1 << 40) + fo.id
+    FROM items i JOIN follows fo ON fo.feed_id = i.feed_id
+    WHERE i.id IN (SELECT value FROM json_each(:items))"""
 
 
 class FeedExistsError(Exception):
@@ -197,16 +227,28 @@ class Storage:
         added_by: int | None = None,
         topic_ids: Iterable[int] = (),
         source: str = "admin",
+        by_users: bool = False,
     ) -> Feed:
+        """`by_users`: a user's own feed (/follow), whose items go to its followers only."""
         async with self._transaction() as conn:
             # ON CONFLICT, not a look-up first: two admins adding one address at once
             # (their /addfeed run side by side) must end with one feed and a clear answer.
             async with conn.execute(
                 """INSERT INTO feeds (url, title, fulltext, interval_seconds, next_check_at,
-                                      added_by, created_at, source)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                                      added_by, created_at, source, by_users)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                    ON CONFLICT (url) DO NOTHING RETURNING id""",
-                (url, title, int(fulltext), interval_seconds, next_check_at, added_by, now, source),
+                (
+                    url,
+                    title,
+                    int(fulltext),
+                    interval_seconds,
+                    next_check_at,
+                    added_by,
+                    now,
+                    source,
+                    int(by_users),
+                ),
             ) as cursor:
                 row = await cursor.fetchone()
             if row is not None:
@@ -267,10 +309,17 @@ class Storage:
     async def update_feed_settings(
         self, feed_id: int, *, topic_ids: Iterable[int], fulltext: bool, source: str
     ) -> None:
-        """The configuration changed a feed's topics or full-text flag (or took it over)."""
+        """The configuration changed a feed's topics or full-text flag (or took it over:
+        a feed users added becomes everyone's)."""
         async with self._transaction() as conn:
+            # A user's feed was kept out of search: taken over, its items are indexed anew.
             await conn.execute(
-                "UPDATE feeds SET fulltext = ?, source = ? WHERE id = ?",
+                """UPDATE items SET indexed = 0
+                   WHERE feed_id = ? AND (SELECT by_users FROM feeds WHERE id = ?) = 1""",
+                (feed_id, feed_id),
+            )
+            await conn.execute(
+                "UPDATE feeds SET fulltext = ?, source = ?, by_users = 0 WHERE id = ?",
                 (int(fulltext), source, feed_id),
             )
             await conn.execute("DELETE FROM feed_topics WHERE feed_id = ?", (feed_id,))
@@ -404,7 +453,13 @@ class Storage:
                         (feed_id, *chunk),
                     ) as cursor:
                         ids.update((r[0], int(r[1])) for r in await cursor.fetchall())
-            stories = await self._assign_stories(conn, fresh, ids, now, same_story)
+            # Follows: a feed a user added is theirs. Its items join no other feed's story,
+            # are filed under no topic and matched against no phrase: they reach that feed's
+            # followers only, and change nothing for anyone else.
+            shared = await self._feed_is_shared(conn, feed_id)
+            stories = await self._assign_stories(
+                conn, fresh, ids, now, same_story if shared else None
+            )
             await self._index(
                 conn,
                 [
@@ -419,6 +474,7 @@ class Storage:
                     (item_id, t)
                     for item_id, d in [*changed, *((ids[d.key], d) for d in fresh)]
                     for t in d.topic_ids
+                    if shared
                 ],
             )
             queued = 0
@@ -426,6 +482,9 @@ class Storage:
                 # One item per story in this check: a feed's own repeats are not pushed twice.
                 leaders = list({stories[ids[d.key]]: ids[d.key] for d in reversed(fresh)}.values())
                 leaders.sort()
+                if shared:  # follows: the phrases each item to be queued mentions
+                    words = {ids[d.key]: d.word_keys for d in fresh}
+                    await self._match_phrases(conn, [(i, words[i]) for i in leaders])
                 queued = await self._enqueue(conn, leaders[:push_limit], now)
                 queued += await self._enqueue_more(conn, leaders[push_limit:], now)
             await self._succeeded(conn, feed_id, check, now)
@@ -514,45 +573,43 @@ class Storage:
 
     @staticmethod
     async def _enqueue(conn: aiosqlite.Connection, item_ids: Sequence[int], now: float) -> int:
-        """Queue each item for the active chats subscribed to its topics, unless the chat
+        """Queue each item for the active chats it is for (`_RECIPIENTS`), unless the chat
         (or forum thread) already has the same story queued or sent."""
-        queued = 0
-        for chunk in _chunks(list(item_ids)):
-            marks = ",".join("?" * len(chunk))
-            cursor = await conn.execute(
-                f"""INSERT INTO outbox (chat_id, thread_id, item_id, created_at, not_before)
-                    SELECT DISTINCT s.chat_id, s.thread_id, it.item_id, ?,
-                           CASE WHEN c.digest_times != '' THEN {HELD_FOR_DIGEST} ELSE 0 END
-                    FROM item_topics it JOIN items i ON i.id = it.item_id
-                         JOIN subscriptions s ON s.topic_id = it.topic_id
-                         JOIN chats c ON c.id = s.chat_id
-                    WHERE it.item_id IN ({marks}) AND c.active = 1 AND s.mode = 'instant'
-                      AND NOT EXISTS (
-                          SELECT 1 FROM outbox o JOIN items oi ON oi.id = o.item_id
-                          WHERE o.chat_id = s.chat_id AND o.thread_id = s.thread_id
-                            AND oi.story_id = i.story_id)
-                    ON CONFLICT DO NOTHING""",
-                (now, *chunk),
-            )
-            queued += cursor.rowcount
-        return queued
+        cursor = await conn.execute(
+            f"""INSERT INTO outbox (chat_id, thread_id, item_id, created_at, not_before)
+                WITH recipients (item_id, chat_id, thread_id, n) AS ({_RECIPIENTS})
+                SELECT r.chat_id, r.thread_id, r.item_id, :now,
+                       CASE WHEN c.digest_times != '' THEN {HELD_FOR_DIGEST} ELSE 0 END
+                FROM recipients r JOIN items i ON i.id = r.item_id
+                     JOIN chats c ON c.id = r.chat_id
+                WHERE c.active = 1
+                  AND NOT EXISTS (
+                      SELECT 1 FROM outbox o JOIN items oi ON oi.id = o.item_id
+                      WHERE o.chat_id = r.chat_id AND o.thread_id = r.thread_id
+                        AND oi.story_id = i.story_id)
+                GROUP BY r.item_id, r.chat_id, r.thread_id
+                ORDER BY r.item_id, min(r.n)
+                ON CONFLICT DO NOTHING""",
+            {"now": now, "items": json.dumps(list(item_ids))},
+        )
+        return cursor.rowcount
 
     @staticmethod
     async def _enqueue_more(conn: aiosqlite.Connection, item_ids: Sequence[int], now: float) -> int:
-        """The items past the per-check bound: one "and N more" row per subscribed chat."""
+        """The items past the per-check bound: one "and N more" row per chat they are for."""
         if not item_ids:
             return 0
         cursor = await conn.execute(
             f"""INSERT INTO outbox (chat_id, thread_id, item_id, more, created_at, not_before)
-               SELECT s.chat_id, s.thread_id, min(it.item_id), count(DISTINCT it.item_id), ?,
+               WITH recipients (item_id, chat_id, thread_id, n) AS ({_RECIPIENTS})
+               SELECT r.chat_id, r.thread_id, min(r.item_id), count(DISTINCT r.item_id), :now,
                       CASE WHEN c.digest_times != '' THEN {HELD_FOR_DIGEST} ELSE 0 END
-               FROM item_topics it JOIN subscriptions s ON s.topic_id = it.topic_id
-                    JOIN chats c ON c.id = s.chat_id
-               WHERE it.item_id IN (SELECT value FROM json_each(?))
-                 AND c.active = 1 AND s.mode = 'instant'
-               GROUP BY s.chat_id, s.thread_id
+               FROM recipients r JOIN chats c ON c.id = r.chat_id
+               WHERE c.active = 1
+               GROUP BY r.chat_id, r.thread_id
+               ORDER BY min(r.n)
                ON CONFLICT DO NOTHING""",
-            (now, json.dumps(list(item_ids))),
+            {"now": now, "items": json.dumps(list(item_ids))},
         )
         return cursor.rowcount
 
@@ -588,6 +645,7 @@ class Storage:
     async def _newest(self, where: str, params: list[Any], limit: int) -> list[Item]:
         rows = await self._all(
             f"""SELECT {_ITEM_COLUMNS} FROM items i JOIN feeds f ON f.id = i.feed_id {where}
+                  AND f.by_users = 0 -- follows: a user's own feed is not everyone's news
                 ORDER BY coalesce(i.published_at, i.fetched_at) DESC, i.id DESC LIMIT ?""",
             [*params, limit],
         )
@@ -661,8 +719,9 @@ class Storage:
     async def _index(conn: aiosqlite.Connection, docs: Sequence[tuple[int, str, str, str]]) -> int:
         await conn.executemany(
             f"""INSERT OR REPLACE INTO item_search (rowid, words, keys)
-                SELECT {_SEARCH_ROW}, ?, ? FROM items i
-                WHERE i.id = ? AND i.indexed = 0 AND i.fingerprint = ?""",
+                SELECT {_SEARCH_ROW}, ?, ? FROM items i JOIN feeds f ON f.id = i.feed_id
+                WHERE i.id = ? AND i.indexed = 0 AND i.fingerprint = ?
+                  AND f.by_users = 0 -- a user's own feed is searched by no one else""",
             [(words, keys, item_id, fingerprint) for item_id, fingerprint, words, keys in docs],
         )
         cursor = await conn.executemany(
@@ -817,6 +876,9 @@ class Storage:
                 "UPDATE OR IGNORE subscriptions SET chat_id = ? WHERE chat_id = ?",
                 (new_id, old_id),
             )
+            await conn.execute(  # follows: the group's follows go along too
+                "UPDATE OR IGNORE follows SET chat_id = ? WHERE chat_id = ?", (new_id, old_id)
+            )
             await conn.execute(
                 """UPDATE OR IGNORE outbox SET chat_id = ?, status = 'pending'
                    WHERE chat_id = ? AND status IN ('pending', 'sending')""",
@@ -854,6 +916,187 @@ class Storage:
         return [
             Subscription(r["chat_id"], r["thread_id"], _topic(r, offset=3), r["mode"]) for r in rows
         ]
+
+    # --- follows ----------------------------------------------------------------------
+    #
+    # A chat follows words or phrases (matched as topics' keywords are: every word of the
+    # phrase, in any of its forms) and, where the configuration allows it, feeds of its own.
+    # Each distinct phrase is stored once with the matching keys of its words, and a new item
+    # is matched by looking its keys up in that index: the cost grows with the item, not with
+    # the number of phrases or of the chats that follow them. Only items stored after a follow
+    # reach it (matching happens as they are queued).
+
+    async def follow_phrase(
+        self,
+        chat_id: int,
+        *,
+        phrase: str,
+        shown: str,
+        word_keys: Sequence[Iterable[str]],
+        limit: int,
+        now: float,
+        thread_id: int = 0,
+    ) -> FollowOutcome:
+        """Follow a phrase (normalised `phrase`; `word_keys`: each word's matching keys),
+        unless the chat follows it already or follows `limit` phrases."""
+        async with self._transaction() as conn:
+            if await _fetch(
+                conn,
+                """SELECT 1 FROM follows fo JOIN phrases p ON p.id = fo.phrase_id
+                   WHERE fo.chat_id = ? AND fo.thread_id = ? AND p.phrase = ?""",
+                (chat_id, thread_id, phrase),
+            ):
+                return "already"
+            if await _count(conn, "phrase_id", chat_id) >= limit:
+                return "limit"
+            phrase_id = await self._phrase_id(conn, phrase, word_keys)
+            await conn.execute(
+                """INSERT INTO follows (chat_id, thread_id, phrase_id, shown, created_at)
+                   VALUES (?, ?, ?, ?, ?)""",
+                (chat_id, thread_id, phrase_id, shown, now),
+            )
+        return "added"
+
+    @staticmethod
+    async def _phrase_id(
+        conn: aiosqlite.Connection, phrase: str, word_keys: Sequence[Iterable[str]]
+    ) -> int:
+        """The phrase's row, made with its keys the first time any chat follows it."""
+        row = await _fetch(
+            conn,
+            """INSERT INTO phrases (phrase, words) VALUES (?, ?)
+               ON CONFLICT (phrase) DO NOTHING RETURNING id""",
+            (phrase, len(word_keys)),
+        )
+        if row is None:  # followed by another chat already: its keys are there
+            row = await _fetch(conn, "SELECT id FROM phrases WHERE phrase = ?", (phrase,))
+            assert row is not None
+            return int(row["id"])
+        phrase_id = int(row["id"])
+        await conn.executemany(
+            "INSERT OR IGNORE INTO phrase_keys (key, phrase_id, word) VALUES (?, ?, ?)",
+            [(key, phrase_id, n) for n, keys in enumerate(word_keys) for key in keys],
+        )
+        return phrase_id
+
+    async def follow_feed(
+        self, chat_id: int, feed_id: int, *, shown: str, limit: int, now: float, thread_id: int = 0
+    ) -> FollowOutcome:
+        """Follow a feed, unless the chat follows it already or follows `limit` feeds. A
+        feed users added that nobody follows after a refusal is removed."""
+        async with self._transaction() as conn:
+            if await _fetch(
+                conn,
+                "SELECT 1 FROM follows WHERE chat_id = ? AND thread_id = ? AND feed_id = ?",
+                (chat_id, thread_id, feed_id),
+            ):
+                return "already"
+            if await _count(conn, "feed_id", chat_id) >= limit:
+                await self._drop_unfollowed_feed(conn, feed_id)
+                return "limit"
+            await conn.execute(
+                """INSERT INTO follows (chat_id, thread_id, feed_id, shown, created_at)
+                   VALUES (?, ?, ?, ?, ?)""",
+                (chat_id, thread_id, feed_id, shown, now),
+            )
+        return "added"
+
+    async def follows(self, chat_id: int, thread_id: int = 0) -> list[Follow]:
+        """What the chat (or forum thread) follows: phrases, then feeds, each in the order
+        they were followed (the numbers /unfollow takes)."""
+        rows = await self._all(
+            """SELECT fo.id, fo.chat_id, fo.thread_id, fo.shown, p.phrase, fo.feed_id,
+                      coalesce(nullif(f.title, ''), f.url, '') AS feed_title
+               FROM follows fo LEFT JOIN phrases p ON p.id = fo.phrase_id
+                    LEFT JOIN feeds f ON f.id = fo.feed_id
+               WHERE fo.chat_id = ? AND fo.thread_id = ?
+               ORDER BY fo.feed_id IS NOT NULL, fo.id""",
+            (chat_id, thread_id),
+        )
+        return [_follow(r) for r in rows]
+
+    async def follow_counts(self, chat_id: int) -> tuple[int, int]:
+        """How many phrases and feeds the chat follows, all its threads together."""
+        row = await self._one(
+            """SELECT count(phrase_id), count(feed_id) FROM follows WHERE chat_id = ?""",
+            (chat_id,),
+        )
+        assert row is not None
+        return int(row[0]), int(row[1])
+
+    async def unfollow(self, chat_id: int, follow_id: int) -> Follow | None:
+        """Stop one of the chat's follows (None: it has no such follow). A phrase nobody
+        follows any more is forgotten, and a feed users added that nobody follows is removed
+        with its items: it is not checked again."""
+        async with self._transaction() as conn:
+            row = await _fetch(
+                conn,
+                """SELECT fo.id, fo.chat_id, fo.thread_id, fo.shown, p.phrase, fo.feed_id,
+                          coalesce(nullif(f.title, ''), f.url, '') AS feed_title,
+                          fo.phrase_id
+                   FROM follows fo LEFT JOIN phrases p ON p.id = fo.phrase_id
+                        LEFT JOIN feeds f ON f.id = fo.feed_id
+                   WHERE fo.id = ? AND fo.chat_id = ?""",
+                (follow_id, chat_id),
+            )
+            if row is None:
+                return None
+            await conn.execute("DELETE FROM follows WHERE id = ?", (follow_id,))
+            if row["phrase_id"] is not None:
+                await conn.execute(
+                    """DELETE FROM phrases WHERE id = ?
+                       AND NOT EXISTS (SELECT 1 FROM follows WHERE phrase_id = ?)""",
+                    (row["phrase_id"], row["phrase_id"]),
+                )
+            if row["feed_id"] is not None:
+                await self._drop_unfollowed_feed(conn, row["feed_id"])
+        return _follow(row)
+
+    async def phrase_count(self) -> int:
+        """Distinct phrases followed, over every chat."""
+        ((count,),) = await self._all("SELECT count(*) FROM phrases")
+        return int(count)
+
+    @staticmethod
+    async def _drop_unfollowed_feed(conn: aiosqlite.Connection, feed_id: int) -> None:
+        await conn.execute(
+            """DELETE FROM feeds WHERE id = ? AND by_users = 1
+               AND NOT EXISTS (SELECT 1 FROM follows WHERE feed_id = ?)""",
+            (feed_id, feed_id),
+        )
+
+    @staticmethod
+    async def _feed_is_shared(conn: aiosqlite.Connection, feed_id: int) -> bool:
+        """False for a feed users added: its items are for its followers only."""
+        row = await _fetch(conn, "SELECT by_users FROM feeds WHERE id = ?", (feed_id,))
+        return row is None or not row[0]
+
+    @staticmethod
+    async def _match_phrases(
+        conn: aiosqlite.Connection, items: Sequence[tuple[int, frozenset[str]]]
+    ) -> None:
+        """Note which followed phrases each item mentions: a phrase matches when each of its
+        words has a key among the item's (one index probe per key of the item)."""
+        if not items or not await _fetch(conn, "SELECT 1 FROM phrases LIMIT 1"):
+            return
+        await conn.executemany(
+            MATCH_PHRASES,
+            [(item_id, json.dumps(sorted(keys), ensure_ascii=False)) for item_id, keys in items],
+        )
+
+    @staticmethod
+    async def _followed_phrases(
+        conn: aiosqlite.Connection, outbox_ids: Sequence[int]
+    ) -> dict[int, str]:
+        """For each card among these rows: the chat's first followed phrase that the item
+        mentions, as the chat typed it (for the card's "why" line)."""
+        async with conn.execute(
+            f"""SELECT o.id, ({_FOLLOWED_PHRASE}) FROM outbox o
+               WHERE o.id IN (SELECT value FROM json_each(?)) AND o.more = 0
+                 AND o.digest_id IS NULL""",
+            (json.dumps(list(outbox_ids)),),
+        ) as cursor:
+            return {int(r[0]): str(r[1]) for r in await cursor.fetchall() if r[1] is not None}
 
     # --- updates taken from Telegram (a journal, so a crash loses no command) -------------
 
@@ -923,7 +1166,11 @@ class Storage:
                 rows = await cursor.fetchall()
             carriers = [r["outbox_id"] for r in rows if r["digest_id"] == r["outbox_id"]]
             lines = await self._digest_lines(conn, carriers)
-        return [_outbox_entry(r, lines.get(r["outbox_id"], ())) for r in rows]
+            followed = await self._followed_phrases(conn, ids)
+        return [
+            _outbox_entry(r, lines.get(r["outbox_id"], ()), followed.get(r["outbox_id"]))
+            for r in rows
+        ]
 
     @staticmethod
     async def _digest_lines(
@@ -934,7 +1181,7 @@ class Storage:
             return {}
         async with conn.execute(
             f"""SELECT o.digest_id, i.title, i.url, f.title, o.more, t.id, t.slug, t.name_ru,
-                       t.name_en, t.keywords
+                       t.name_en, t.keywords, ({_FOLLOWED_PHRASE}) AS followed
                 FROM outbox o JOIN items i ON i.id = o.item_id JOIN feeds f ON f.id = i.feed_id
                      LEFT JOIN topics t ON t.id = (
                          SELECT min(s.topic_id) FROM subscriptions s
@@ -949,7 +1196,9 @@ class Storage:
         lines: dict[int, list[DigestLine]] = {}
         for r in rows:
             topic = _topic(r, 5) if r[5] is not None else None
-            line = DigestLine(title=r[1], url=r[2], source=r[3], topic=topic, more=r[4])
+            line = DigestLine(
+                r[1], r[2], r[3], topic, r[4], r["followed"] if topic is None else None
+            )
             lines.setdefault(r[0], []).append(line)
         return {carrier: tuple(found) for carrier, found in lines.items()}
 
@@ -1041,6 +1290,34 @@ class Storage:
                    WHERE id = ? OR digest_id = ?""",
                 (error[:500], outbox_id, outbox_id),
             )
+
+
+async def _fetch(
+    conn: aiosqlite.Connection, sql: str, params: Sequence[Any] = ()
+) -> aiosqlite.Row | None:
+    """One row of a query inside a transaction (on the writer)."""
+    async with conn.execute(sql, params) as cursor:
+        return await cursor.fetchone()
+
+
+async def _count(conn: aiosqlite.Connection, column: str, chat_id: int) -> int:
+    """The chat's follows of one kind (`column`: phrase_id or feed_id), all threads."""
+    row = await _fetch(conn, f"SELECT count({column}) FROM follows WHERE chat_id = ?", (chat_id,))
+    assert row is not None  # count() always answers
+    (count,) = row
+    return int(count)
+
+
+def _follow(row: aiosqlite.Row) -> Follow:
+    return Follow(
+        id=row["id"],
+        chat_id=row["chat_id"],
+        thread_id=row["thread_id"],
+        shown=row["shown"],
+        phrase=row["phrase"],
+        feed_id=row["feed_id"],
+        feed_title=row["feed_title"] or "",
+    )
 
 
 def _chunks(values: list[Any]) -> list[list[Any]]:
@@ -1145,7 +1422,9 @@ _OUTBOX_SELECT = f"""SELECT o.id AS outbox_id, o.chat_id, o.thread_id, o.attempt
                           JOIN items i ON i.id = o.item_id JOIN feeds f ON f.id = i.feed_id"""
 
 
-def _outbox_entry(row: aiosqlite.Row, digest: tuple[DigestLine, ...] = ()) -> OutboxEntry:
+def _outbox_entry(
+    row: aiosqlite.Row, digest: tuple[DigestLine, ...] = (), followed: str | None = None
+) -> OutboxEntry:
     start, end = row["quiet_start"], row["quiet_end"]
     return OutboxEntry(
         row["outbox_id"],
@@ -1159,4 +1438,5 @@ def _outbox_entry(row: aiosqlite.Row, digest: tuple[DigestLine, ...] = ()) -> Ou
         chat_timezone=row["chat_timezone"],
         quiet=(start, end) if start is not None and end is not None else None,
         digest=digest,
+        followed=followed,
     )

@@ -199,6 +199,13 @@ TEST_MAP: dict[str, tuple[str, ...]] = {
     "bot/journal.py": ("tests/e2e/test_journal.py", "tests/e2e/test_crash.py"),
     "bot/menu.py": ("tests/e2e/test_menu.py",),
     "bot/callbacks.py": ("tests/unit/test_callbacks.py", "tests/e2e/test_language.py"),
+    # Follows: the pure phrase rules, and the commands.
+    "bot/follows.py": (
+        "tests/unit/test_follow_phrases.py",
+        "tests/storage/test_follows_storage.py",
+        "tests/e2e/test_follows.py",
+    ),
+    "handlers/follows.py": ("tests/e2e/test_follows.py",),
     "bot/i18n/": ("tests/unit/test_i18n.py", "tests/e2e/test_language.py"),
     # --- search ---
     "bot/search.py": (

@@ -15,6 +15,7 @@ import logging
 import sqlite3
 from collections import deque
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from functools import partial
 from typing import Any
 
@@ -298,7 +299,8 @@ class Sender:
             return render_digest(entry.digest, entry.chat_language, when)
         if entry.more:
             return [more_items_message(entry.item, entry.more, entry.chat_language)]
-        return render_html(item_card(entry.item), entry.chat_language, timezone)
+        card = replace(item_card(entry.item), followed=entry.followed)
+        return render_html(card, entry.chat_language, timezone)
 
     def _outcome_of_failure(self, entry: OutboxEntry, exc: TelegramError) -> StorageWrite:
         """What a refused send means for the row (and its chat), as the write that records it."""

@@ -38,6 +38,7 @@ class Card:
     participants: tuple[str, ...] = ()
     place: str | None = None
     other_sources: tuple[str, ...] = ()  # other feeds that carried the same story
+    followed: str | None = None  # the chat's followed phrase that brought it (follows)
 
 
 class Readable(Protocol):
@@ -78,6 +79,8 @@ def render_digest(lines: tuple[DigestLine, ...], lang: str, when: str) -> list[s
     groups: dict[str, list[DigestLine]] = {}
     for line in shown:
         name = line.topic.name(lang) if line.topic else t(lang, "digest_other")
+        if line.followed and not line.topic:  # follows: under the phrase that brought it
+            name = t(lang, "digest_followed", phrase=cut_text(line.followed, 60))
         groups.setdefault(name, []).append(line)
     for name, group in groups.items():
         blocks.append(Block(f"<b>{escape_html(name)}</b>"))
@@ -171,6 +174,9 @@ def render_html(
     )
     if meta:
         blocks.append(Block(f"<i>{escape_html(meta)}</i>", tight=True))
+    if card.followed:  # follows: why the card came, right under where it came from
+        followed = t(lang, "card_followed", phrase=cut_text(card.followed, 60))
+        blocks.append(Block(escape_html(followed), tight=True))
     if card.participants or card.place:
         blocks.append(Block(escape_html(_who_and_where(card))))
     if card.summary:

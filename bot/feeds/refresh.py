@@ -223,8 +223,10 @@ class FeedService:
         topic_ids: Sequence[int] = (),
         added_by: int | None = None,
         fulltext: bool = False,
+        by_users: bool = False,
     ) -> tuple[Feed, int]:
         """Check the URL once, then follow it: returns the feed and how many items it had.
+        `by_users`: a user's own feed (/follow), whose items go to its followers only.
 
         Raises FetchError or FeedParseError (nothing is stored then) or FeedExistsError.
         """
@@ -240,6 +242,7 @@ class FeedService:
             fulltext=fulltext,
             added_by=added_by,
             topic_ids=topic_ids,
+            by_users=by_users,
         )
         outcome = await self._store(feed, result, parsed, queue=False)
         return feed, outcome.new

@@ -189,4 +189,59 @@ MESSAGES: dict[str, str] = {
     "search_changed": "The results have changed since: here is their last page.",
     "search_gone": "What this search found is gone (its feeds were removed). Search again: /search",
     "item_gone": "This item is no longer stored (its feed was removed).",
+    # --- follows ---
+    "cmd_follow": "follow a word or phrase",
+    "cmd_unfollow": "stop following",
+    "cmd_following": "what I follow",
+    "usage_follow": (
+        "Follow a word or phrase: /follow {example}\n"
+        "New items that mention it in any form come here (every word of a phrase, anywhere "
+        "in the item). Letters only, up to {words} words and {chars} characters. "
+        "What you follow: /following"
+    ),
+    "usage_follow_feeds": "A feed of your own: /follow https://…",
+    "follow_too_long": "That is too long to follow: up to {chars} characters.",
+    "follow_too_many_words": "Up to {words} words in one follow: a shorter phrase finds more.",
+    "follow_not_words": (
+        "I follow words of letters, one word or phrase at a time (no numbers, signs or "
+        "patterns), e.g. /follow {example}"
+    ),
+    "follow_only_stopwords": (
+        "“{phrase}” has only words that nearly every text has: follow something more telling."
+    ),
+    "follow_added": (
+        "🔎 You follow “{phrase}” ({count} of {limit}): new items that mention it will come "
+        "here. List: /following"
+    ),
+    "follow_already": "You already follow “{phrase}”.",
+    "follow_limit_n": (
+        "You follow {n} word or phrase, the most one chat may. Remove it first: /unfollow|"
+        "You follow {n} words and phrases, the most one chat may. Remove one first: /unfollow"
+    ),
+    "follow_feeds_off": "Following feeds of your own is not allowed here. Topics: /topics",
+    "follow_bad_url": (
+        "I cannot follow {url}: give a feed's http(s) address, without a user name or password."
+    ),
+    "follow_feed_added": (
+        "🔗 You follow the feed <b>{title}</b> ({count} of {limit}): its new items will come "
+        "here. List: /following"
+    ),
+    "follow_feed_already": "You already follow the feed <b>{title}</b>.",
+    "follow_feed_limit_n": (
+        "You follow {n} feed, the most one chat may. Remove it first: /unfollow|"
+        "You follow {n} feeds, the most one chat may. Remove one first: /unfollow"
+    ),
+    "following_header": "<b>You follow</b>",
+    "following_words": "Words and phrases ({count} of {limit}):",
+    "following_feeds": "Feeds ({count} of {limit}):",
+    "following_line": "{n}. {phrase}",
+    "following_feed_line": "{n}. {title} — {url}",
+    "following_empty": "You follow nothing yet. Follow a word: /follow {example}",
+    "following_hint": "Stop following: /unfollow &lt;number or phrase&gt;, or /unfollow for buttons.",
+    "unfollow_pick": "Tap ❌ to stop following it:",
+    "unfollowed": "You no longer follow “{phrase}”.",
+    "unfollow_unknown": "You do not follow “{phrase}”. List: /following",
+    "digest_followed": "🔎 {phrase}",
+    "not_public": "the address is not on the public internet",
+    "card_followed": "🔎 You follow: {phrase}",
 }

@@ -6,7 +6,14 @@ import pytest
 
 from bot.__main__ import main
 from bot.app import build_application, limits
-from bot.config import Config, ConfigError, DeliveryConfig, feed_url_key, load_config
+from bot.config import (
+    Config,
+    ConfigError,
+    DeliveryConfig,
+    FollowsConfig,
+    feed_url_key,
+    load_config,
+)
 from bot.delivery.pacing import Limits
 from tests.conftest import REPO_ROOT
 
@@ -286,3 +293,38 @@ def test_the_bot_talks_to_the_configured_api_and_takes_files_from_beside_it(
 ) -> None:
     app = build_application(Config(token="1:x", api_base_url=api_base_url))
     assert (app.bot.base_url, app.bot.base_file_url) == (base + "1:x", files + "1:x")
+
+
+# --- follows ---
+
+
+def test_follows_are_limited_per_chat_and_users_feeds_are_off_by_default(tmp_path: Path) -> None:
+    default = FollowsConfig(per_chat=20, users_can_add_feeds=False, feeds_per_chat=5)
+    assert load_config(write(tmp_path, ""), environ={}).follows == default
+    assert load_config(EXAMPLE, environ={}).follows == default  # the example says the defaults
+    for low, high in (("1", "1"), ("1000", "100")):
+        text = f"[follows]\nper_chat = {low}\nusers_can_add_feeds = true\nfeeds_per_chat = {high}\n"
+        follows = load_config(write(tmp_path, text), environ={}).follows
+        assert follows == FollowsConfig(int(low), True, int(high))
+    bad = write(
+        tmp_path,
+        "[follows]\nper_chat = 0\nfeeds_per_chat = 101\nusers_can_add_feeds = 1\nregex = true\n",
+    )
+    with pytest.raises(ConfigError) as raised:
+        load_config(bad, environ={})
+    assert raised.value.problems == [
+        "[follows]: unknown key 'regex' (allowed: feeds_per_chat, per_chat, users_can_add_feeds)",
+        "[follows] per_chat: an integer from 1 to 1000",
+        "[follows] feeds_per_chat: an integer from 1 to 100",
+        "[follows] users_can_add_feeds: true or false",
+    ]
+    for text, problem in (
+        ("[follows]\nper_chat = 1001\n", "[follows] per_chat: an integer from 1 to 1000"),
+        ("[follows]\nper_chat = true\n", "[follows] per_chat: an integer from 1 to 1000"),
+        ("[follows]\nper_chat = 2.5\n", "[follows] per_chat: an integer from 1 to 1000"),
+        ("[follows]\nfeeds_per_chat = 0\n", "[follows] feeds_per_chat: an integer from 1 to 100"),
+        ("follows = 3\n", "[follows] must be a table"),
+    ):
+        with pytest.raises(ConfigError) as raised:
+            load_config(write(tmp_path, text), environ={})
+        assert raised.value.problems == [problem], text
