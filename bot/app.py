@@ -46,7 +46,7 @@ from bot.journal import (
 )
 from bot.menu import set_command_menus
 from bot.reading import read_and_file, same_story, start_reader_process
-from handlers import admin, membership, news, opml, settings, start, subscriptions
+from handlers import admin, cards, membership, news, opml, settings, start, subscriptions
 from handlers.common import stale_button
 from handlers.errors import on_error
 from storage import Storage, open_storage
@@ -169,6 +169,7 @@ def build_application(
     app.add_handler(CommandHandler("topics", subscriptions.topics))
     app.add_handler(CommandHandler("subscribe", subscriptions.subscribe))
     app.add_handler(CommandHandler("unsubscribe", subscriptions.unsubscribe))
+    app.add_handler(CommandHandler("share", start.share))  # a topic's deep link
     app.add_handler(CommandHandler("mysubs", subscriptions.mysubs))
     app.add_handler(CommandHandler("digest", settings.digest))
     app.add_handler(CommandHandler("quiet", settings.quiet))
@@ -201,6 +202,15 @@ def build_application(
     )
     # Buttons: each kind of press to its handler; a press nobody handles is out of date.
     app.add_handler(CallbackQueryHandler(settings.language_pressed, settings.SET_LANGUAGE.pattern))
+    # The topic keyboard (a toggle per topic, its pages) and the buttons under cards:
+    for pressed, action in (
+        (subscriptions.topic_pressed, subscriptions.TOGGLE_TOPIC),
+        (subscriptions.topics_page_pressed, subscriptions.TOPICS_PAGE),
+        (cards.documents_pressed, cards.CARD_DOCUMENTS),
+        (cards.unsubscribe_pressed, cards.CARD_UNSUBSCRIBE),
+        (cards.resubscribe_pressed, cards.CARD_RESUBSCRIBE),
+    ):
+        app.add_handler(CallbackQueryHandler(pressed, action.pattern))
     app.add_handler(CallbackQueryHandler(stale_button))
     # The bot blocked, removed, or let back in: the chat is paused or resumed at once.
     app.add_handler(ChatMemberHandler(membership.my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
