@@ -5,6 +5,12 @@ answered harmlessly."""
 
 from __future__ import annotations
 
+import logging
+import sqlite3
+from typing import Any
+
+import pytest
+
 from bot.callbacks import MAX_BYTES
 from bot.delivery.render import CARD_DOCUMENTS, CARD_RESUBSCRIBE, CARD_UNSUBSCRIBE
 from bot.i18n import t
@@ -362,6 +368,59 @@ async def test_an_old_card_in_a_forum_thread_acts_in_its_thread(running_bot: Run
     await settle(bot, card)
     assert await subscribed(bot, FORUM) == []
     assert bot.api.message(FORUM, card.message_id).edits == 0  # nothing Telegram could edit
+
+
+async def test_a_card_in_several_parts_carries_its_buttons_under_the_last(
+    running_bot: RunningBot,
+) -> None:
+    bot = running_bot
+    ca = await topic(bot, "central-asia")
+    await bot.say("/subscribe central-asia", user=USER)
+    long_documents = [f"Соглашение № {n} " + "о сотрудничестве " * 40 for n in range(1, 31)]
+    item = await queue_card(bot, "Большой саммит", long_documents, (ca.id,))
+    await bot.outbox_is({"sent": 1})
+    parts = bot.api.messages_to(USER)[1:]
+    assert len(parts) > 1
+    assert [bool(p.buttons) for p in parts] == [False] * (len(parts) - 1) + [True]
+    assert parts[-1].button_data("🔕") == CARD_UNSUBSCRIBE.data(item, ca.id, 0)
+
+
+async def test_a_card_sent_again_as_plain_text_keeps_its_buttons(running_bot: RunningBot) -> None:
+    bot = running_bot
+    ca = await topic(bot, "central-asia")
+    await bot.say("/subscribe central-asia", user=USER)
+    bot.api.fail_next_send(USER, 400, "Bad Request: can't parse entities: unsupported start tag")
+    item = await queue_card(bot, "Карточка без разметки", DOCUMENTS, (ca.id,))
+    await bot.outbox_is({"sent": 1})
+    (card,) = bot.api.messages_to(USER)[1:]
+    assert "parse_mode" not in card.params and "<b>" not in card.text
+    assert card.button_data("📄") == CARD_DOCUMENTS.data(item, 0)
+
+
+async def test_storage_failing_for_the_cards_buttons_pauses_sending_and_loses_nothing(
+    running_bot: RunningBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    """SQLite cannot be made to fail one read on demand, so the read fails at the storage's
+    edge, once, as a disk error would: the row goes back, sending pauses, then the card goes
+    out once, with its buttons."""
+    bot = running_bot
+    ca = await topic(bot, "central-asia")
+    await bot.say("/subscribe central-asia", user=USER)
+    storage, failures = bot.storage, [sqlite3.OperationalError("disk I/O error")]
+    read = storage.card_context
+
+    async def failing_once(chat_id: int, thread_id: int, item_id: int) -> Any:
+        if failures:
+            raise failures.pop()
+        return await read(chat_id, thread_id, item_id)
+
+    setattr(storage, "card_context", failing_once)  # noqa: B010
+    with caplog.at_level(logging.ERROR, logger="bot.delivery.outbox"):
+        item = await queue_card(bot, "После сбоя", DOCUMENTS, (ca.id,))
+        await bot.outbox_is({"sent": 1})
+    assert any("sending paused" in r.getMessage() for r in caplog.records)
+    (card,) = bot.api.messages_to(USER)[1:]
+    assert card.button_data("🔕") == CARD_UNSUBSCRIBE.data(item, ca.id, 0)
 
 
 async def test_a_card_pressed_after_its_topic_or_item_is_gone_is_out_of_date(
