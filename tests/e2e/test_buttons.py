@@ -200,10 +200,16 @@ async def test_forty_topics_are_two_a_row_in_pages(running_bot: RunningBot) -> N
 
 
 async def queue_card(
-    bot: RunningBot, title: str, documents: list[str], topic_ids: tuple[int, ...]
+    bot: RunningBot,
+    title: str,
+    documents: list[str],
+    topic_ids: tuple[int, ...],
+    *,
+    also: tuple[str, ...] = (),
 ) -> int:
     """An item stored as a check of a feed would store it, queued for the subscribers of its
-    topics; the sender is woken. Returns the item's id."""
+    topics; the sender is woken. Returns the item's id. `also`: more items of the same check,
+    past its bound: they go as one "and N more" message."""
     feed = await bot.storage.feed_by_url("https://cards.example/feed")
     if feed is None:
         feed = await bot.storage.add_feed(
@@ -213,22 +219,25 @@ async def queue_card(
             next_check_at=bot.clock() + 3600,
             now=bot.clock(),
         )
-    draft = ItemDraft(
-        key=title,
-        url=f"https://cards.example/{len(title)}",
-        title=title,
-        published_at=bot.clock() - 60,
-        text=f"{title}. Текст.",
-        summary=f"{title}. Коротко.",
-        documents=[{"title": d} for d in documents],
-        topic_ids=topic_ids,
-        fingerprint=title,
-    )
+    drafts = [
+        ItemDraft(
+            key=name,
+            url=f"https://cards.example/{len(name)}",
+            title=name,
+            published_at=bot.clock() - 60,
+            text=f"{name}. Текст.",
+            summary=f"{name}. Коротко.",
+            documents=[{"title": d} for d in documents],
+            topic_ids=topic_ids,
+            fingerprint=name,
+        )
+        for name in (title, *also)
+    ]
     check = FeedCheck(next_check_at=bot.clock() + 600)
     await bot.storage.store_items(
-        feed.id, [draft], now=bot.clock(), check=check, queue=True, push_limit=20
+        feed.id, drafts, now=bot.clock(), check=check, queue=True, push_limit=1
     )
-    (item,) = await bot.storage.latest_items(limit=1)
+    (item,) = [i for i in await bot.storage.latest_items(limit=100) if i.title == title]
     bot.wake_sender()
     return item.id
 
@@ -313,6 +322,13 @@ async def test_few_documents_no_topic_channels_and_digests_get_no_such_buttons(
     await queue_card(bot, "Девять документов", DOCUMENTS, (ca.id,))
     (posted,) = await bot.wait_for_messages(CHANNEL, 1)
     assert "Девять документов" in posted.text and posted.buttons == []
+    # "And N more" from a check past its bound: a pointer to /latest, no buttons.
+    await bot.outbox_is({"sent": 3})
+    before = len(bot.api.messages_to(USER))
+    await queue_card(bot, "Первая", DOCUMENTS, (ca.id,), also=("Вторая", "Третья"))
+    (first, more) = (await bot.wait_for_messages(USER, before + 2))[before:]
+    assert first.buttons and "Первая" in first.text
+    assert "/latest" in more.text and more.buttons == []
     # A digest: headlines, no buttons.
     await bot.say("/digest 08:00", user=ADMIN)
     await bot.say("/subscribe central-asia", user=ADMIN)
