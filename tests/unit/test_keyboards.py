@@ -146,6 +146,19 @@ def test_the_documents_message_numbers_every_document_escaped_and_fits() -> None
         assert telegram_length(message) <= MESSAGE_LIMIT and telegram_html_problems(message) == []
 
 
+def test_the_documents_message_is_a_list_under_a_title() -> None:
+    item = ItemDraft(
+        key="k",
+        url=None,
+        title="",
+        published_at=None,
+        documents=[{"title": "Соглашение"}, {"title": "Меморандум"}],
+    )
+    assert render_documents(item, "en") == [
+        "<b>Untitled</b>\n\n<b>Documents signed: 2</b>\n1. Соглашение\n2. Меморандум"
+    ]
+
+
 def test_a_deep_link_starts_the_bot_with_the_topic() -> None:
     assert deep_link("news_bot", "central-asia") == "https://t.me/news_bot?start=central-asia"
     assert deep_link("news_bot", "a_1", group=True) == "https://t.me/news_bot?startgroup=a_1"
