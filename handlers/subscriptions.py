@@ -283,10 +283,7 @@ async def topic_pressed(update: Update, context: NewsContext) -> None:
     query = update.callback_query
     assert query is not None
     match TOGGLE_TOPIC.parse(query.data):
-        case (int() as topic_id, int() as wanted, int() as page, int() as carried) if wanted in (
-            0,
-            1,
-        ):
+        case (int() as topic_id, 0 | 1 as wanted, int() as page, int() as carried):
             pass
         case _:
             await stale_button(update, context)
