@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from contextlib import closing
 from typing import Any
 
 import pytest
@@ -439,6 +440,12 @@ async def test_storage_failing_for_the_cards_buttons_pauses_sending_and_loses_no
     assert any("sending paused" in r.getMessage() for r in caplog.records)
     (card,) = bot.api.messages_to(USER)[1:]
     assert card.button_data("🔕") == CARD_UNSUBSCRIBE.data(item, ca.id, 0)
+    # Storage failing spent none of the row's attempts: it was tried once, as far as it knows.
+    services = bot.app.bot_data.services
+    assert services is not None
+    database = f"file:{services.config.database}?mode=ro"
+    with closing(sqlite3.connect(database, uri=True)) as conn:
+        assert conn.execute("SELECT attempts, last_error FROM outbox").fetchall() == [(1, None)]
 
 
 async def test_a_card_pressed_after_its_topic_or_item_is_gone_is_out_of_date(
