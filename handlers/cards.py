@@ -89,6 +89,8 @@ async def _subscription_pressed(
     toast = "toast_subscribed" if subscribe else "toast_unsubscribed"
     await query.answer(t(lang, toast, name=topic.name(lang)))
     item = await context.storage.item(item_id)
-    documents = len(item_card(item).documents) if item is not None else 0
-    markup = card_keyboard(item_id, documents, topic, lang, thread=thread, subscribed=subscribe)
+    documents = item_card(item).documents if item is not None else ()  # gone: none to show
+    markup = card_keyboard(
+        item_id, len(documents), topic, lang, thread=thread, subscribed=subscribe
+    )
     await edit_keyboard(update, markup)
