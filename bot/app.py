@@ -48,6 +48,7 @@ from bot.menu import set_command_menus
 from bot.reading import read_and_file, same_story, start_reader_process
 from handlers import (
     admin,
+    cards,
     follows,
     membership,
     news,
@@ -180,6 +181,7 @@ def build_application(
     app.add_handler(CommandHandler("topics", subscriptions.topics))
     app.add_handler(CommandHandler("subscribe", subscriptions.subscribe))
     app.add_handler(CommandHandler("unsubscribe", subscriptions.unsubscribe))
+    app.add_handler(CommandHandler("share", start.share))  # a topic's deep link
     app.add_handler(CommandHandler("mysubs", subscriptions.mysubs))
     # Follows: words, phrases and users' own feeds; /follow of a feed fetches it (block=False).
     app.add_handler(CommandHandler("follow", follows.follow, block=False))
@@ -223,6 +225,15 @@ def build_application(
     app.add_handler(CallbackQueryHandler(search.search_pressed, search.SEARCH_PAGE.pattern))
     app.add_handler(CallbackQueryHandler(news.card_pressed, news.SHOW_CARD.pattern))
     app.add_handler(CallbackQueryHandler(follows.unfollow_pressed, follows.UNFOLLOW.pattern))
+    # The topic keyboard (a toggle per topic, its pages) and the buttons under cards:
+    for pressed, action in (
+        (subscriptions.topic_pressed, subscriptions.TOGGLE_TOPIC),
+        (subscriptions.topics_page_pressed, subscriptions.TOPICS_PAGE),
+        (cards.documents_pressed, cards.CARD_DOCUMENTS),
+        (cards.unsubscribe_pressed, cards.CARD_UNSUBSCRIBE),
+        (cards.resubscribe_pressed, cards.CARD_RESUBSCRIBE),
+    ):
+        app.add_handler(CallbackQueryHandler(pressed, action.pattern))
     app.add_handler(CallbackQueryHandler(stale_button))
     # The bot blocked, removed, or let back in: the chat is paused or resumed at once.
     app.add_handler(ChatMemberHandler(membership.my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))

@@ -20,6 +20,7 @@ USER_COMMANDS = (
     "topics",
     "subscribe",
     "unsubscribe",
+    "share",
     "mysubs",
     "follow",
     "unfollow",

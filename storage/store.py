@@ -1130,6 +1130,32 @@ class Storage:
             )
         return cursor.rowcount
 
+    # --- buttons: topic toggles and the keyboards under cards -----------------------------
+
+    async def topic_by_id(self, topic_id: int) -> Topic | None:
+        """The topic a button names by its id (None: removed since the button was made)."""
+        row = await self._one(
+            "SELECT id, slug, name_ru, name_en, keywords FROM topics WHERE id = ?", (topic_id,)
+        )
+        return _topic(row) if row else None
+
+    async def card_context(
+        self, chat_id: int, thread_id: int, item_id: int
+    ) -> tuple[str | None, Topic | None]:
+        """What a card's keyboard depends on: the chat's type, and the subscribed topic that
+        brought the item there (the digest's choice: the lowest id), None if none did."""
+        row = await self._one(
+            """SELECT (SELECT type FROM chats WHERE id = ?), t.id, t.slug, t.name_ru, t.name_en,
+                      t.keywords
+               FROM (SELECT min(s.topic_id) AS topic_id FROM subscriptions s
+                          JOIN item_topics it ON it.topic_id = s.topic_id AND it.item_id = ?
+                     WHERE s.chat_id = ? AND s.thread_id = ?) AS found
+                    LEFT JOIN topics t ON t.id = found.topic_id""",
+            (chat_id, item_id, chat_id, thread_id),
+        )
+        assert row is not None  # an aggregate always has its one row
+        return row[0], (_topic(row, 1) if row[1] is not None else None)
+
     # --- outbox -------------------------------------------------------------------------
     #
     # A row is 'pending' until the sender claims it ('sending'), then 'sent' or 'failed', or

@@ -141,6 +141,7 @@ TEST_MAP: dict[str, tuple[str, ...]] = {
     ),
     "bot/delivery/render.py": (
         "tests/unit/test_render.py",
+        "tests/unit/test_keyboards.py",  # the card's keyboard, the documents message
         "tests/e2e/test_digests.py",
         "tests/unit/test_preview.py",
         "tests/delivery/test_sender.py",
@@ -159,6 +160,7 @@ TEST_MAP: dict[str, tuple[str, ...]] = {
         "tests/e2e/test_feed_to_subscriber.py",
         "tests/e2e/test_commands.py",
         "tests/e2e/test_crash.py",
+        "tests/e2e/test_buttons.py",  # the keyboard under a card
     ),
     "bot/delivery/pacing.py": (
         "tests/delivery/test_pacing.py",
@@ -223,7 +225,17 @@ TEST_MAP: dict[str, tuple[str, ...]] = {
     "handlers/opml.py": ("tests/e2e/test_opml_e2e.py", "tests/e2e/test_handlers.py"),
     "handlers/settings.py": ("tests/e2e/test_language.py", "tests/e2e/test_digests.py"),
     "handlers/membership.py": ("tests/e2e/test_handlers.py", "tests/e2e/test_commands.py"),
+    # --- topic toggles, card buttons, deep links and /share ---
+    "handlers/start.py": (
+        "tests/unit/test_keyboards.py",
+        "tests/e2e/test_deep_links.py",
+        "tests/e2e/test_handlers.py",
+    ),
+    "handlers/cards.py": ("tests/e2e/test_buttons.py",),
     "handlers/subscriptions.py": (
+        "tests/unit/test_keyboards.py",
+        "tests/e2e/test_buttons.py",
+        "tests/e2e/test_deep_links.py",
         "tests/e2e/test_channels.py",
         "tests/e2e/test_handlers.py",
         "tests/e2e/test_commands.py",

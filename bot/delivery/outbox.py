@@ -19,7 +19,7 @@ from dataclasses import replace
 from functools import partial
 from typing import Any
 
-from telegram import Message
+from telegram import Chat, InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
 from telegram.error import (
     BadRequest,
@@ -33,6 +33,7 @@ from telegram.ext import ExtBot
 from bot.delivery.pacing import BROADCAST, retry_seconds
 from bot.delivery.render import (
     MESSAGE_LIMIT,
+    card_keyboard,
     format_date,
     item_card,
     more_items_message,
@@ -237,9 +238,12 @@ class Sender:
             log.exception("sender: rendering outbox row %s failed", entry.id)
             await self._write(partial(storage.mark_failed, entry.id, error=f"internal: {exc!r}"))
             return False
-        for text in messages[entry.parts_sent :]:
+        # The card's buttons go under its last part (looked up only if that is still to go).
+        last = len(messages) - 1
+        markup = await self._keyboard(entry) if entry.parts_sent <= last else None
+        for index, text in enumerate(messages[entry.parts_sent :], entry.parts_sent):
             try:
-                sent = await self._send_part(entry, text)
+                sent = await self._send_part(entry, text, markup if index == last else None)
             except TelegramError as exc:
                 await self._write(self._outcome_of_failure(entry, exc))
                 return False
@@ -254,12 +258,14 @@ class Sender:
         await self._write(partial(storage.mark_sent, entry.id, now=self._clock()))
         return True
 
-    async def _send_part(self, entry: OutboxEntry, text: str) -> Message:
+    async def _send_part(
+        self, entry: OutboxEntry, text: str, markup: InlineKeyboardMarkup | None = None
+    ) -> Message:
         """One part of a card. Telegram refusing its HTML or its length gets the same words
         as plain text, in pieces if need be: the reader loses the bold, not the news. (Pieces
         of one part are recorded together: a failure among them resends the part whole.)"""
         try:
-            return await self._send(entry, text, ParseMode.HTML)
+            return await self._send(entry, text, ParseMode.HTML, markup)
         except BadRequest as exc:
             reason = exc.message.lower()
             if "can't parse entities" not in reason and "too long" not in reason:
@@ -270,27 +276,74 @@ class Sender:
                 entry.item.id,
                 exc,
             )
-        return await self._send_plain(entry, plain_text(text), MESSAGE_LIMIT)
+        return await self._send_plain(entry, plain_text(text), MESSAGE_LIMIT, markup)
 
-    async def _send_plain(self, entry: OutboxEntry, text: str, limit: int) -> Message:
-        """Plain text in pieces of `limit`; a piece still too long for Telegram is halved."""
+    async def _send_plain(
+        self,
+        entry: OutboxEntry,
+        text: str,
+        limit: int,
+        markup: InlineKeyboardMarkup | None = None,
+    ) -> Message:
+        """Plain text in pieces of `limit`; a piece still too long for Telegram is halved.
+        The buttons, if any, go under the last piece."""
         sent: list[Message] = []
-        for piece in split_plain(text, limit):
+        pieces = split_plain(text, limit)
+        for index, piece in enumerate(pieces, 1):
+            buttons = markup if index == len(pieces) else None
             try:
-                sent.append(await self._send(entry, piece, None))
+                sent.append(await self._send(entry, piece, None, buttons))
             except BadRequest as exc:
                 if "too long" not in exc.message.lower() or limit <= SMALLEST_PIECE:
                     raise
-                sent.append(await self._send_plain(entry, piece, limit // 2))
+                sent.append(await self._send_plain(entry, piece, limit // 2, buttons))
         return sent[0]
 
-    async def _send(self, entry: OutboxEntry, text: str, parse_mode: str | None) -> Message:
+    async def _send(
+        self,
+        entry: OutboxEntry,
+        text: str,
+        parse_mode: str | None,
+        markup: InlineKeyboardMarkup | None = None,
+    ) -> Message:
         return await self._bot.send_message(
             entry.chat_id,
             text,
             parse_mode=parse_mode,
             message_thread_id=entry.thread_id or None,
+            reply_markup=markup,
             rate_limit_args=BROADCAST if self._bot.rate_limiter else None,
+        )
+
+    # --- card buttons ----------------------------------------------------------------------
+
+    async def _keyboard(self, entry: OutboxEntry) -> InlineKeyboardMarkup | None:
+        """The buttons under an item's card (bot/delivery/render.py card_keyboard). None for
+        digests, "and N more" rows and channels: anyone reading a channel could press them.
+        Storage failing here is storage failing: the row is handed back and sending pauses."""
+        if entry.digest or entry.more:
+            return None
+        storage = self._storage
+        try:
+            chat_type, topic = await storage.card_context(
+                entry.chat_id, entry.thread_id, entry.item.id
+            )
+        except sqlite3.Error as exc:
+            self._unwritten.append(
+                partial(
+                    storage.postpone_delivery,
+                    entry.id,
+                    not_before=self._clock(),
+                    error="storage failed",
+                    spend_attempt=False,
+                )
+            )
+            raise StorageDown(f"storage read failed: {exc!r}") from exc
+        if chat_type == Chat.CHANNEL:
+            return None
+        documents = len(item_card(entry.item).documents)
+        return card_keyboard(
+            entry.item.id, documents, topic, entry.chat_language, thread=entry.thread_id
         )
 
     def _messages(self, entry: OutboxEntry, timezone: str) -> list[str]:

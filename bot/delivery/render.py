@@ -13,9 +13,12 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.callbacks import Action
 from bot.config import is_http_url
 from bot.i18n import t
-from storage.models import DigestLine, Item
+from storage.models import DigestLine, Item, Topic
 
 MESSAGE_LIMIT = 4096
 SUMMARY_LIMIT = 600
@@ -302,3 +305,58 @@ def render_text(card: Card, lang: str, timezone: str) -> str:
     if card.url:
         lines += ["", card.url]
     return "\n".join(lines)
+
+
+# --- card buttons: the small keyboard under a pushed card ---------------------------------
+#
+# Presses are handled in handlers/cards.py. The data carries only integers, far within
+# Telegram's 64 bytes: ids looked up again on a press, and the card's forum thread, for a
+# press on a card too old for Telegram to show the bot (it then says nothing of the thread).
+CARD_DOCUMENTS = Action("cdocs", (int, int))  # item id, thread: the list of its documents
+CARD_UNSUBSCRIBE = Action("cunsub", (int, int, int))  # item id, topic id, thread
+CARD_RESUBSCRIBE = Action("cresub", (int, int, int))  # the undo of an unsubscribe from a card
+BUTTON_NAME_LIMIT = 40  # a topic's name on a button: longer ones are cut, the phone cuts more
+
+
+def card_keyboard(
+    item_id: int,
+    documents: int,
+    topic: Topic | None,
+    lang: str,
+    *,
+    thread: int = 0,
+    subscribed: bool = True,
+) -> InlineKeyboardMarkup | None:
+    """The buttons under a card: its documents, when the card folds them into a quote (more
+    than PLAIN_DOCUMENTS), and leaving (or, after that, rejoining) the topic that brought it.
+    None when there is nothing to press."""
+    rows: list[list[InlineKeyboardButton]] = []
+    if documents > PLAIN_DOCUMENTS:
+        label = t(lang, "button_documents", count=documents)
+        rows.append(
+            [InlineKeyboardButton(label, callback_data=CARD_DOCUMENTS.data(item_id, thread))]
+        )
+    if topic is not None:
+        name = cut_text(topic.name(lang), BUTTON_NAME_LIMIT)
+        if subscribed:
+            label = t(lang, "button_unsubscribe", name=name)
+            data = CARD_UNSUBSCRIBE.data(item_id, topic.id, thread)
+        else:
+            label = t(lang, "button_resubscribe", name=name)
+            data = CARD_RESUBSCRIBE.data(item_id, topic.id, thread)
+        rows.append([InlineKeyboardButton(label, callback_data=data)])
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+def render_documents(item: Readable, lang: str) -> list[str]:
+    """An item's documents as messages of their own (the Documents button): the title, then
+    every document numbered, outside any quote, easy to copy or forward."""
+    title = cut_text(item.title, TITLE_LIMIT) or t(lang, "untitled")
+    documents = [str(d.get("title", "")) for d in item.documents if d.get("title")]
+    header = t(lang, "documents_signed", count=len(documents))
+    blocks = [Block(f"<b>{escape_html(title)}</b>"), Block(f"<b>{escape_html(header)}</b>")]
+    blocks += [
+        Block(f"{n}. {escape_html(cut_text(doc, DOCUMENT_LIMIT))}", tight=True)
+        for n, doc in enumerate(documents, 1)
+    ]
+    return pack_messages(blocks)

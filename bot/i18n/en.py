@@ -244,4 +244,23 @@ MESSAGES: dict[str, str] = {
     "digest_followed": "🔎 {phrase}",
     "not_public": "the address is not on the public internet",
     "card_followed": "🔎 You follow: {phrase}",
+    # --- topic buttons, card buttons, deep links and /share ---
+    "cmd_share": "a link that subscribes to a topic",
+    "toast_subscribed": "✅ Subscribed: {name}",
+    "toast_unsubscribed": "Unsubscribed: {name}",
+    "button_documents": "📄 Documents ({count})",
+    "button_unsubscribe": "🔕 Unsubscribe: {name}",
+    "button_resubscribe": "🔔 Subscribe again: {name}",
+    "start_unknown_link": "The link names no topic I know (“{slug}”). Choose one below.",
+    "usage_share": (
+        "Usage: /share &lt;topic&gt;, e.g. /share {example}: "
+        "a link that subscribes whoever opens it"
+    ),
+    "share_link": (
+        "Whoever opens this link gets the news on “{name}”:\n{link}\n\n"
+        "To add me to a group with this topic: {group_link}"
+    ),
+    "share_text": "News on “{name}” in Telegram",
+    "button_share": "📤 Share",
+    "button_add_to_group": "👥 Add to a group",
 }

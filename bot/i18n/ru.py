@@ -259,4 +259,23 @@ MESSAGES: dict[str, str] = {
     "digest_followed": "🔎 {phrase}",
     "not_public": "адрес не в публичном интернете",
     "card_followed": "🔎 Вы следите: {phrase}",
+    # --- topic buttons, card buttons, deep links and /share ---
+    "cmd_share": "ссылка-подписка на тему",
+    "toast_subscribed": "✅ Подписка: {name}",
+    "toast_unsubscribed": "Подписка отменена: {name}",
+    "button_documents": "📄 Документы ({count})",
+    "button_unsubscribe": "🔕 Отписаться: {name}",
+    "button_resubscribe": "🔔 Подписаться снова: {name}",
+    "start_unknown_link": "В ссылке нет знакомой мне темы («{slug}»). Выберите тему ниже.",
+    "usage_share": (
+        "Использование: /share &lt;тема&gt;, например /share {example}: "
+        "ссылка, открыв которую подписываются на тему"
+    ),
+    "share_link": (
+        "Кто откроет эту ссылку, будет получать новости по теме «{name}»:\n{link}\n\n"
+        "Чтобы добавить меня в группу с этой темой: {group_link}"
+    ),
+    "share_text": "Новости по теме «{name}» в Telegram",
+    "button_share": "📤 Поделиться",
+    "button_add_to_group": "👥 Добавить в группу",
 }

@@ -317,10 +317,15 @@ class FakeBotApi:
         user_id: int,
         language: str = "ru",
         chat_type: str = "private",
+        old: bool = False,
     ) -> str:
         """Queue a callback query: `user_id` pressed a button with `data` under the bot's
         `message` (or under a message id the bot never sent: a forged press). Returns the
-        query's id, which answerCallbackQuery must name."""
+        query's id, which answerCallbackQuery must name.
+
+        A message sent to a forum thread is pressed there (message_thread_id, as Telegram
+        shows it). `old`: a message too old for Telegram to show the bot, which then gets
+        only its chat and id (an InaccessibleMessage: date 0, no thread, no text)."""
         with self._cond:
             query_id = f"q{next(self._update_ids)}"
             if isinstance(message, SentMessage):
@@ -346,6 +351,13 @@ class FakeBotApi:
                     "text": text,
                 },
             }
+            # --- presses in forum threads and under old messages ---
+            thread = message.thread_id if isinstance(message, SentMessage) else None
+            if thread is not None:
+                query["message"] |= {"message_thread_id": thread, "is_topic_message": True}
+                chat["is_forum"] = True
+            if old:
+                query["message"] = {"message_id": message_id, "date": 0, "chat": chat}
             if data is not None:
                 query["data"] = data
             update_id = next(self._update_ids)
