@@ -43,8 +43,8 @@ async def documents_pressed(update: Update, context: NewsContext) -> None:
     query, chat = update.callback_query, update.effective_chat
     assert query is not None
     match CARD_DOCUMENTS.parse(query.data):
-        case (int() as item_id, int() as carried):
-            item = await context.storage.item(item_id)
+        case (int() as item_id, int() as carried) if chat is not None:
+            item = await context.storage.item_shown_to(item_id, chat.id)
         case _:
             item = None
     if item is None or not item_card(item).documents or chat is None or chat.type == Chat.CHANNEL:

@@ -177,9 +177,9 @@ async def card_pressed(update: Update, context: NewsContext) -> None:
     assert query is not None
     match SHOW_CARD.parse(query.data):
         case (int() as item_id,):
-            lang = await lang_of(update, context)
-            item = await context.storage.item(item_id)
-            if item is None:  # its feed was removed since
+            lang, chat = await lang_of(update, context), update.effective_chat
+            item = await context.storage.item_shown_to(item_id, chat.id) if chat else None
+            if item is None:  # its feed was removed since (or the number was forged)
                 await query.answer(t(lang, "item_gone"), show_alert=True)
                 return
             await query.answer()

@@ -620,6 +620,17 @@ class Storage:
         )
         return _item(row) if row else None
 
+    async def item_shown_to(self, item_id: int, chat_id: int) -> Item | None:
+        """The item, if this chat may see it: everyone's news, or an item of a user's own
+        feed that was sent to this chat (a button's item id may be forged)."""
+        row = await self._one(
+            f"""SELECT {_ITEM_COLUMNS} FROM items i JOIN feeds f ON f.id = i.feed_id
+                WHERE i.id = ? AND (f.by_users = 0 OR EXISTS (
+                    SELECT 1 FROM outbox o WHERE o.item_id = i.id AND o.chat_id = ?))""",
+            (item_id, chat_id),
+        )
+        return _item(row) if row else None
+
     async def latest_items(self, topic_id: int | None = None, limit: int = 3) -> list[Item]:
         """The newest stories, by publication date where known, else by arrival: one item
         per story (its first), whose card names the other feeds that carried it."""

@@ -15,7 +15,9 @@ from bot.config import FollowsConfig
 from bot.delivery.render import cut_text
 from bot.follows import MAX_CHARS, MAX_WORDS
 from bot.i18n import t, tn
+from handlers.cards import CARD_DOCUMENTS
 from handlers.follows import UNFOLLOW
+from handlers.news import SHOW_CARD
 from storage import open_storage
 from tests.e2e.conftest import ADMIN, USER
 from tests.support.fake_bot_api import FakeBotApi, SentMessage
@@ -344,3 +346,25 @@ async def test_a_users_feed_goes_through_the_guarded_fetcher(tmp_path: Path) -> 
         for bad in ("https://user:pw@news.example/rss", "https://", "http://x.example/a b"):
             (answer,) = await bot.say(f"/follow {bad}", user=USER)
             assert answer.text == t("ru", "follow_bad_url", url=bad), bad
+
+
+async def test_forged_buttons_show_no_one_an_item_of_a_users_feed(tmp_path: Path) -> None:
+    follows = FollowsConfig(users_can_add_feeds=True)
+    async with bot_with(tmp_path, follows=follows) as bot:
+        bot.feeds.put("/mine.xml", rss("Моя лента", OLD))
+        await bot.say(f"/follow {bot.feeds.url('/mine.xml')}", user=USER, replies=2)
+        await bot.publish("/mine.xml", [ABOUT_KAZAKHSTAN, *OLD], title="Моя лента")
+        await bot.outbox_is({"sent": 1})
+        (card,) = [m for m in bot.api.messages_to(USER) if "Переговоры" in m.text]
+        item = await bot.storage.newest_item_id()  # the item of the card
+        assert await bot.storage.latest_items(None, 50) == []  # not everyone's news
+        before = len(bot.api.messages_to(OTHER))
+        for data in (SHOW_CARD.data(item), CARD_DOCUMENTS.data(item, 0)):
+            answer = await bot.press(card.message_id, data, user=OTHER)
+            assert answer["text"] in (t("ru", "item_gone"), t("ru", "button_stale")), data
+        assert len(bot.api.messages_to(OTHER)) == before
+        # Its follower may open it.
+        await bot.press(card, SHOW_CARD.data(item), user=USER)
+        await bot.wait_for(
+            lambda: sum("Переговоры" in m.text for m in bot.api.messages_to(USER)) == 2
+        )
