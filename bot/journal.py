@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from telegram import Update
-from telegram.error import TelegramError
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import ApplicationHandlerStop, ExtBot
 
 from bot.context import NewsContext
@@ -44,7 +44,8 @@ class UpdateJournal:
 
 
 class JournalingBot(ExtBot[None]):
-    """An ExtBot whose getUpdates writes what it got to the journal before returning it."""
+    """An ExtBot whose getUpdates writes what it got to the journal before returning it
+    (and whose late answers to button presses are no error)."""
 
     def __init__(
         self, *args: Any, journal: UpdateJournal, clock: Callable[[], float], **kwargs: Any
@@ -63,6 +64,17 @@ class JournalingBot(ExtBot[None]):
             # Telegram keeps them), or, stopping, gives up on acknowledging them.
             raise TelegramError(f"updates not taken, storage failed: {exc!r}") from exc
         return updates
+
+    async def answer_callback_query(self, *args: Any, **kwargs: Any) -> bool:
+        """A press taken before a crash and handled after the restart can no longer be
+        answered (Telegram allows some seconds): the press is still acted on."""
+        try:
+            return await super().answer_callback_query(*args, **kwargs)
+        except BadRequest as exc:
+            if "query is too old" not in exc.message.lower():
+                raise
+            log.info("a button press was answered too late: %s", exc.message)
+            return False
 
 
 async def skip_handled(update: object, context: NewsContext) -> None:

@@ -15,6 +15,7 @@ import pytest
 from telegram import Update
 
 from bot.i18n import t
+from handlers.settings import SET_LANGUAGE
 from storage import open_storage
 from tests.support.fake_bot_api import FakeBotApi
 from tests.support.harness import USER, RunningBot, eventually, running_bot_against
@@ -111,3 +112,19 @@ async def test_while_updates_cannot_be_written_down_they_are_left_with_telegram(
     await beside_the_bot(db, "DROP TRIGGER journal_fails")
     (answer,) = await bot.wait_for_messages(USER, 1, timeout=40)  # PTB's backoff: ≤ 30 s
     assert answer.text.startswith(t("ru", "welcome"))
+
+
+async def test_a_press_handled_after_a_restart_is_acted_on_though_too_late_to_answer(
+    running_bot: RunningBot,
+) -> None:
+    bot = running_bot
+    (shown,) = await bot.say("/lang", user=USER)
+    await bot.press(shown, SET_LANGUAGE.data("en"), user=USER)
+    (update_id,) = [i for i, u in bot.api.delivered.items() if "callback_query" in u]
+    await bot.storage.set_chat_language(USER, "ru", type="private", now=0)
+    replayed = {**bot.api.delivered[update_id], "update_id": update_id + 1000}
+    # Handled again (as the journal replays it): Telegram refuses a second answer.
+    await bot.app.process_update(Update.de_json(replayed, bot.app.bot))
+    assert await bot.storage.chat_language(USER) == "en"
+    assert not [m for m in bot.api.messages_to(USER) if m.text == t("ru", "internal_error")]
+    assert not [m for m in bot.api.messages_to(USER) if m.text == t("en", "internal_error")]

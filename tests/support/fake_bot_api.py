@@ -362,6 +362,7 @@ class FakeBotApi:
                 query["data"] = data
             update_id = next(self._update_ids)
             self._updates.append({"update_id": update_id, "callback_query": query})
+            self.delivered[update_id] = {"update_id": update_id, "callback_query": query}
             self._cond.notify_all()
         return query_id
 
