@@ -8,19 +8,25 @@ MESSAGES: dict[str, str] = {
     ),
     "help": (
         "<b>Commands</b>\n"
-        "/topics — list topics\n"
+        "/topics — list topics (tap one to subscribe)\n"
         "/subscribe &lt;topic&gt; — subscribe to a topic\n"
         "/unsubscribe &lt;topic&gt; — unsubscribe\n"
         "/mysubs — my subscriptions\n"
         "/subscribe @channel &lt;topic&gt; — subscribe a channel you run\n"
-        "/digest 08:00 19:00 — a digest instead of single items\n"
-        "/quiet 23:00 07:00 — quiet hours\n"
-        "/timezone Asia/Almaty — your time zone\n"
-        "/settings — your settings\n"
-        "/lang — language\n"
-        "/latest [topic] — latest news\n"
+        "/follow &lt;word&gt; — follow a word or phrase\n"
+        "/following — what you follow\n"
+        "/unfollow — stop following\n"
+        "/share &lt;topic&gt; — a link that subscribes to a topic\n"
+        "/latest [topic] — latest news, page by page\n"
+        '/search &lt;words&gt; — search the news (any word form; "quotes" for a phrase)\n'
         "/summit — the latest summit: who, where, outcome, documents\n"
         "/documents [topic] — the latest signed documents\n"
+        "/settings — your settings, with buttons: language, delivery, time zone, quiet hours, "
+        "link previews\n"
+        "/digest 08:00 19:00 — a digest instead of single items\n"
+        "/quiet 23:00 07:00 — quiet hours\n"
+        "/timezone Asia/Almaty (or /tz) — your time zone\n"
+        "/lang — language\n"
         "/help — this help"
     ),
     "help_admin": (

@@ -35,3 +35,13 @@ async def test_an_admin_who_never_wrote_to_the_bot_does_not_stop_it_starting(
         (answer,) = await bot.say("/start", user=ADMIN)
         assert answer.text.startswith(t("ru", "welcome"))
     assert [m["scope"]["type"] for m in api.menus] == ["default"] * 3
+
+
+def test_help_names_every_command_of_the_menus() -> None:
+    for lang in ("ru", "en"):
+        user_help, admin_help = t(lang, "help"), t(lang, "help_admin")
+        missing = [c for c in USER_COMMANDS if c != "start" and f"/{c} " not in user_help]
+        missing += [
+            c for c in ADMIN_COMMANDS if c not in USER_COMMANDS and f"/{c}" not in admin_help
+        ]
+        assert missing == [], lang
