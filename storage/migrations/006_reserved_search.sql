@@ -1,0 +1,2 @@
+-- Reserved: migration 006 belongs to another branch (search). This empty file keeps the numbers
+-- without a gap until that branch is merged; delete it then.
