@@ -50,6 +50,14 @@ QUIET_HOURS = "quiet hours"
 HELD_FOR_DIGEST = 1e15
 # SQLite's default limit on host parameters is 32766; stay far below it.
 _CHUNK = 500
+# The oldest rows due now, ids only (parameters: now, limit): walks outbox_due, pending rows in
+# id order without those held for a digest (the index's WHERE, matched by SQLite as text).
+_DUE_IDS = f"""SELECT id FROM outbox
+               WHERE status = 'pending' AND not_before != {HELD_FOR_DIGEST} AND not_before <= ?
+               ORDER BY id LIMIT ?"""
+# item_topics keeps, of its item, what newest-first lists of a topic sort and filter by.
+_ITEM_TOPIC_KEYS = "sort_time, with_documents"
+_ITEM_TOPIC_VALUES = "coalesce(published_at, fetched_at), documents != '[]'"
 # How far back "the same story" is looked for.
 STORY_WINDOW = 3 * 24 * 3600.0
 # Does a new item's signature belong to the same story as a stored one's?
@@ -374,13 +382,8 @@ class Storage:
                     ) as cursor:
                         ids.update((r[0], int(r[1])) for r in await cursor.fetchall())
             stories = await self._assign_stories(conn, fresh, ids, now, same_story)
-            await conn.executemany(
-                "INSERT OR IGNORE INTO item_topics (item_id, topic_id) VALUES (?, ?)",
-                [
-                    (item_id, t)
-                    for item_id, d in [*changed, *((ids[d.key], d) for d in fresh)]
-                    for t in d.topic_ids
-                ],
+            await self._file_under_topics(
+                conn, [*changed, *((ids[d.key], d) for d in fresh)], [i for i, _ in changed]
             )
             queued = 0
             if queue and fresh:
@@ -391,6 +394,28 @@ class Storage:
                 queued += await self._enqueue_more(conn, leaders[push_limit:], now)
             await self._succeeded(conn, feed_id, check, now)
         return StoreOutcome(new=len(fresh), updated=len(changed), queued=queued)
+
+    @staticmethod
+    async def _file_under_topics(
+        conn: aiosqlite.Connection,
+        filed: Sequence[tuple[int, ItemDraft]],
+        rewritten: Sequence[int],
+    ) -> None:
+        """Each item under its draft's topics, and the sort time and documents flag that
+        item_topics keeps for newest-first lists brought up to date for rewritten items. Both
+        are read from the item's own row, so they cannot disagree with it."""
+        await conn.executemany(
+            f"""UPDATE item_topics SET ({_ITEM_TOPIC_KEYS}) =
+                    (SELECT {_ITEM_TOPIC_VALUES} FROM items WHERE id = item_topics.item_id)
+                WHERE item_id = ?""",
+            [(item_id,) for item_id in rewritten],
+        )
+        await conn.executemany(
+            f"""INSERT INTO item_topics (topic_id, item_id, {_ITEM_TOPIC_KEYS})
+                SELECT ?, id, {_ITEM_TOPIC_VALUES} FROM items WHERE id = ?
+                ON CONFLICT DO NOTHING""",
+            [(t, item_id) for item_id, d in filed for t in d.topic_ids],
+        )
 
     async def prune_story_bands(self, *, before: float) -> int:
         """Drop the band index of items too old to be matched: it only serves recent ones."""
@@ -476,7 +501,8 @@ class Storage:
     @staticmethod
     async def _enqueue(conn: aiosqlite.Connection, item_ids: Sequence[int], now: float) -> int:
         """Queue each item for the active chats subscribed to its topics, unless the chat
-        (or forum thread) already has the same story queued or sent."""
+        (or forum thread) already has the same story queued or sent. The items are the ones
+        this transaction inserted, one per story."""
         queued = 0
         for chunk in _chunks(list(item_ids)):
             marks = ",".join("?" * len(chunk))
@@ -488,10 +514,15 @@ class Storage:
                          JOIN subscriptions s ON s.topic_id = it.topic_id
                          JOIN chats c ON c.id = s.chat_id
                     WHERE it.item_id IN ({marks}) AND c.active = 1 AND s.mode = 'instant'
-                      AND NOT EXISTS (
-                          SELECT 1 FROM outbox o JOIN items oi ON oi.id = o.item_id
-                          WHERE o.chat_id = s.chat_id AND o.thread_id = s.thread_id
-                            AND oi.story_id = i.story_id)
+                      -- An item that began its story now (items are new here) has none of
+                      -- it queued anywhere yet; for the others, the story's few items, then
+                      -- one look-up each in the chat's rows (CROSS JOIN keeps that order),
+                      -- not a walk of the chat's history.
+                      AND (i.story_id = i.id OR NOT EXISTS (
+                          SELECT 1 FROM items oi CROSS JOIN outbox o
+                              ON o.chat_id = s.chat_id AND o.thread_id = s.thread_id
+                                 AND o.item_id = oi.id
+                          WHERE oi.story_id = i.story_id))
                     ON CONFLICT DO NOTHING""",
                 (now, *chunk),
             )
@@ -527,11 +558,9 @@ class Storage:
     async def latest_items(self, topic_id: int | None = None, limit: int = 3) -> list[Item]:
         """The newest stories, by publication date where known, else by arrival: one item
         per story (its first), whose card names the other feeds that carried it."""
-        where = "WHERE i.story_id = i.id"
         if topic_id is None:
-            return await self._newest(where, [], limit)
-        where += " AND i.id IN (SELECT item_id FROM item_topics WHERE topic_id = ?)"
-        return await self._newest(where, [topic_id], limit)
+            return await self._newest("WHERE i.story_id = i.id", [], limit)
+        return await self._newest_in_topic(topic_id, "i.story_id = i.id", limit)
 
     async def latest_summit(self) -> Item | None:
         """The newest item the reader took for official talks, a visit or a summit."""
@@ -540,17 +569,30 @@ class Storage:
 
     async def latest_with_documents(self, topic_id: int | None, limit: int) -> list[Item]:
         """The newest items that list signed documents, optionally within one topic."""
-        where, params = "WHERE i.documents != '[]'", []
-        if topic_id is not None:
-            where += " AND i.id IN (SELECT item_id FROM item_topics WHERE topic_id = ?)"
-            params = [topic_id]
-        return await self._newest(where, params, limit)
+        if topic_id is None:
+            return await self._newest("WHERE i.documents != '[]'", [], limit)
+        where = "it.with_documents = 1 AND i.documents != '[]'"
+        return await self._newest_in_topic(topic_id, where, limit)
 
     async def _newest(self, where: str, params: list[Any], limit: int) -> list[Item]:
+        """Newest first, walking items_newest_first (or items_summits, items_with_documents,
+        whichever partial index `where` names the condition of) from its end."""
         rows = await self._all(
             f"""SELECT {_ITEM_COLUMNS} FROM items i JOIN feeds f ON f.id = i.feed_id {where}
                 ORDER BY coalesce(i.published_at, i.fetched_at) DESC, i.id DESC LIMIT ?""",
             [*params, limit],
+        )
+        return [_item(r) for r in rows]
+
+    async def _newest_in_topic(self, topic_id: int, where: str, limit: int) -> list[Item]:
+        """The same order within one topic, walking the topic's rows of item_topics by the
+        sort time they carry (`it.with_documents = 1` in `where`: its documents index)."""
+        rows = await self._all(
+            f"""SELECT {_ITEM_COLUMNS} FROM item_topics it CROSS JOIN items i ON i.id = it.item_id
+                     JOIN feeds f ON f.id = i.feed_id
+                WHERE it.topic_id = ? AND {where}
+                ORDER BY it.sort_time DESC, it.item_id DESC LIMIT ?""",
+            [topic_id, limit],
         )
         return [_item(r) for r in rows]
 
@@ -717,12 +759,15 @@ class Storage:
         rows = await self._all(
             """SELECT s.chat_id, s.thread_id, s.mode, t.id, t.slug, t.name_ru, t.name_en, t.keywords
                FROM subscriptions s JOIN topics t ON t.id = s.topic_id
-               WHERE s.chat_id = ? ORDER BY s.thread_id, t.slug""",
+               WHERE s.chat_id = ?""",
             (chat_id,),
         )
-        return [
+        # Sorted here: a chat's few rows, in the order of SQLite's BINARY collation (code
+        # points), without a sort step in the query plan.
+        found = [
             Subscription(r["chat_id"], r["thread_id"], _topic(r, offset=3), r["mode"]) for r in rows
         ]
+        return sorted(found, key=lambda sub: (sub.thread_id, sub.topic.slug))
 
     # --- updates taken from Telegram (a journal, so a crash loses no command) -------------
 
@@ -766,9 +811,7 @@ class Storage:
     async def pending_outbox(self, now: float, limit: int = 20) -> list[OutboxEntry]:
         """Deliveries due now, oldest first (what the next claim would take)."""
         rows = await self._all(
-            f"""{_OUTBOX_SELECT} WHERE o.status = 'pending' AND o.not_before <= ?
-                ORDER BY o.id LIMIT ?""",
-            (now, limit),
+            f"{_OUTBOX_SELECT} WHERE o.id IN ({_DUE_IDS}) ORDER BY o.id", (now, limit)
         )
         return [_outbox_entry(r) for r in rows]
 
@@ -776,10 +819,7 @@ class Storage:
         """Take the deliveries due now, oldest first: they are 'sending' once this returns."""
         async with self._transaction() as conn:
             async with conn.execute(
-                """UPDATE outbox SET status = 'sending'
-                   WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND not_before <= ?
-                                ORDER BY id LIMIT ?)
-                   RETURNING id""",
+                f"UPDATE outbox SET status = 'sending' WHERE id IN ({_DUE_IDS}) RETURNING id",
                 (now, limit),
             ) as cursor:
                 ids = [int(r[0]) for r in await cursor.fetchall()]
