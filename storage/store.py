@@ -53,6 +53,14 @@ QUIET_HOURS = "quiet hours"
 HELD_FOR_DIGEST = 1e15
 # SQLite's default limit on host parameters is 32766; stay far below it.
 _CHUNK = 500
+# The oldest rows due now, ids only (parameters: now, limit): walks outbox_due, pending rows in
+# id order without those held for a digest (the index's WHERE, matched by SQLite as text).
+_DUE_IDS = f"""SELECT id FROM outbox
+               WHERE status = 'pending' AND not_before != {HELD_FOR_DIGEST} AND not_before <= ?
+               ORDER BY id LIMIT ?"""
+# item_topics keeps, of its item, what newest-first lists of a topic sort and filter by.
+_ITEM_TOPIC_KEYS = "sort_time, with_documents"
+_ITEM_TOPIC_VALUES = "coalesce(published_at, fetched_at), documents != '[]'"
 # How far back "the same story" is looked for.
 STORY_WINDOW = 3 * 24 * 3600.0
 # Search: an item's row in item_search is (minute of publication << 32) | items.id, so the
@@ -72,17 +80,17 @@ SEARCH_PAGE_SQL = f"""SELECT {_ITEM_COLUMNS}
           ORDER BY rowid DESC LIMIT ? OFFSET ?) s
     JOIN items i ON i.id = (s.row & {_ITEM_BITS}) JOIN feeds f ON f.id = i.feed_id
     ORDER BY s.row DESC"""
-# /latest's pages walk items_published (migration 006) and stop at the page: a topic is
-# checked per item (EXISTS), never gathered whole and sorted.
-_LATEST = f"""SELECT {_ITEM_COLUMNS} FROM items i JOIN feeds f ON f.id = i.feed_id
-    WHERE i.story_id = i.id AND i.id <= ? AND f.by_users = 0 {{topic}}
+# /latest's pages walk items_newest_first (migration 010) backwards and stop at the page.
+LATEST_PAGE_SQL = f"""SELECT {_ITEM_COLUMNS} FROM items i JOIN feeds f ON f.id = i.feed_id
+    WHERE i.story_id = i.id AND i.id <= ? AND f.by_users = 0
     ORDER BY coalesce(i.published_at, i.fetched_at) DESC, i.id DESC LIMIT ? OFFSET ?"""
-LATEST_PAGE_SQL = _LATEST.format(topic="")
 UNINDEXED_SQL = """SELECT id, fingerprint, title, text FROM items WHERE indexed = 0
     ORDER BY id DESC LIMIT ?"""
-LATEST_TOPIC_PAGE_SQL = _LATEST.format(
-    topic="AND EXISTS (SELECT 1 FROM item_topics t WHERE t.item_id = i.id AND t.topic_id = ?)"
-)
+# Within a topic, the topic's rows of item_topics are walked by the sort time they carry.
+LATEST_TOPIC_PAGE_SQL = f"""SELECT {_ITEM_COLUMNS}
+    FROM item_topics it CROSS JOIN items i ON i.id = it.item_id JOIN feeds f ON f.id = i.feed_id
+    WHERE it.topic_id = ? AND i.story_id = i.id AND i.id <= ? AND f.by_users = 0
+    ORDER BY it.sort_time DESC, it.item_id DESC LIMIT ? OFFSET ?"""
 # Does a new item's signature belong to the same story as a stored one's?
 SameStory = Callable[[bytes, bytes], bool]
 # Follows: the phrases an item (id, JSON list of its keys) mentions, noted for it. One probe
@@ -93,26 +101,53 @@ MATCH_PHRASES = """
     WHERE pk.key IN (SELECT value FROM json_each(?))
     GROUP BY pk.phrase_id HAVING count(DISTINCT pk.word) = max(p.words)"""
 # The first followed phrase of an outbox row's chat (`o`) that its item mentions, as typed.
+# (min(), not ORDER BY … LIMIT 1: an aggregate needs no sort.)
 _FOLLOWED_PHRASE = """
-    SELECT fo.shown FROM item_phrases ip JOIN follows fo ON fo.phrase_id = ip.phrase_id
-    WHERE ip.item_id = o.item_id AND fo.chat_id = o.chat_id AND fo.thread_id = o.thread_id
-    ORDER BY fo.id LIMIT 1"""
+    SELECT shown FROM follows WHERE id = (
+        SELECT min(fo.id) FROM item_phrases ip JOIN follows fo ON fo.phrase_id = ip.phrase_id
+        WHERE ip.item_id = o.item_id AND fo.chat_id = o.chat_id AND fo.thread_id = o.thread_id)"""
 # Who gets the new items `:items` (a JSON list of ids): the subscribers of their topics, and
-# (follows) the chats following a phrase they mention or the feed they came from. `n` orders
-# a chat's turn: subscriptions in the order they were made, then follows (past every
-# subscription's id) in theirs.
+# (follows) the chats following a phrase they mention or the feed they came from: for the one
+# "and N more" row per chat.
 _RECIPIENTS = """
-    SELECT it.item_id, s.chat_id, s.thread_id, s.id
+    SELECT it.item_id, s.chat_id, s.thread_id
     FROM item_topics it JOIN subscriptions s ON s.topic_id = it.topic_id
     WHERE it.item_id IN (SELECT value FROM json_each(:items)) AND s.mode = 'instant'
     UNION ALL
-    SELECT ip.item_id, fo.chat_id, fo.thread_id, (1 << 40) + fo.id
+    SELECT ip.item_id, fo.chat_id, fo.thread_id
     FROM item_phrases ip JOIN follows fo ON fo.phrase_id = ip.phrase_id
     WHERE ip.item_id IN (SELECT value FROM json_each(:items))
     UNION ALL
-    SELECT i.id, fo.chat_id, fo.thread_id, (1 << 40) + fo.id
+    SELECT i.id, fo.chat_id, fo.thread_id
     FROM items i JOIN follows fo ON fo.feed_id = i.feed_id
     WHERE i.id IN (SELECT value FROM json_each(:items))"""
+
+
+# The chats (chat_id, thread_id) one item (:item) is for, each kind by its own index.
+_RECIPIENTS_OF_ITEM = (
+    """SELECT s.chat_id, s.thread_id FROM item_topics it
+       JOIN subscriptions s ON s.topic_id = it.topic_id
+       WHERE it.item_id = :item AND s.mode = 'instant'""",
+    """SELECT fo.chat_id, fo.thread_id FROM item_phrases ip
+       JOIN follows fo ON fo.phrase_id = ip.phrase_id WHERE ip.item_id = :item""",
+    """SELECT fo.chat_id, fo.thread_id FROM items fi
+       JOIN follows fo ON fo.feed_id = fi.feed_id WHERE fi.id = :item""",
+)
+# One item queued for some recipients, unless a chat (or thread) has its story already. An
+# item that began its story now (items are new here) has none of it queued anywhere yet; for
+# the others, the story's few items, then one look-up each in the chat's rows (CROSS JOIN
+# keeps that order), not a walk of the chat's history. A chat met twice (two topics, a topic
+# and a follow) keeps its first row: ON CONFLICT.
+_ENQUEUE = f"""INSERT INTO outbox (chat_id, thread_id, item_id, created_at, not_before)
+    SELECT r.chat_id, r.thread_id, i.id, :now,
+           CASE WHEN c.digest_times != '' THEN {HELD_FOR_DIGEST} ELSE 0 END
+    FROM ({{recipients}}) r JOIN items i ON i.id = :item JOIN chats c ON c.id = r.chat_id
+    WHERE c.active = 1
+      AND (i.story_id = i.id OR NOT EXISTS (
+          SELECT 1 FROM items oi CROSS JOIN outbox o
+              ON o.chat_id = r.chat_id AND o.thread_id = r.thread_id AND o.item_id = oi.id
+          WHERE oi.story_id = i.story_id))
+    ON CONFLICT DO NOTHING"""
 
 
 class FeedExistsError(Exception):
@@ -468,14 +503,10 @@ class Storage:
                     if d.search is not None
                 ],
             )
-            await conn.executemany(
-                "INSERT OR IGNORE INTO item_topics (item_id, topic_id) VALUES (?, ?)",
-                [
-                    (item_id, t)
-                    for item_id, d in [*changed, *((ids[d.key], d) for d in fresh)]
-                    for t in d.topic_ids
-                    if shared
-                ],
+            await self._file_under_topics(
+                conn,
+                [*changed, *((ids[d.key], d) for d in fresh)] if shared else [],
+                [i for i, _ in changed],
             )
             queued = 0
             if queue and fresh:
@@ -489,6 +520,28 @@ class Storage:
                 queued += await self._enqueue_more(conn, leaders[push_limit:], now)
             await self._succeeded(conn, feed_id, check, now)
         return StoreOutcome(new=len(fresh), updated=len(changed), queued=queued)
+
+    @staticmethod
+    async def _file_under_topics(
+        conn: aiosqlite.Connection,
+        filed: Sequence[tuple[int, ItemDraft]],
+        rewritten: Sequence[int],
+    ) -> None:
+        """Each item under its draft's topics, and the sort time and documents flag that
+        item_topics keeps for newest-first lists brought up to date for rewritten items. Both
+        are read from the item's own row, so they cannot disagree with it."""
+        await conn.executemany(
+            f"""UPDATE item_topics SET ({_ITEM_TOPIC_KEYS}) =
+                    (SELECT {_ITEM_TOPIC_VALUES} FROM items WHERE id = item_topics.item_id)
+                WHERE item_id = ?""",
+            [(item_id,) for item_id in rewritten],
+        )
+        await conn.executemany(
+            f"""INSERT INTO item_topics (topic_id, item_id, {_ITEM_TOPIC_KEYS})
+                SELECT ?, id, {_ITEM_TOPIC_VALUES} FROM items WHERE id = ?
+                ON CONFLICT DO NOTHING""",
+            [(t, item_id) for item_id, d in filed for t in d.topic_ids],
+        )
 
     async def prune_story_bands(self, *, before: float) -> int:
         """Drop the band index of items too old to be matched: it only serves recent ones."""
@@ -573,26 +626,18 @@ class Storage:
 
     @staticmethod
     async def _enqueue(conn: aiosqlite.Connection, item_ids: Sequence[int], now: float) -> int:
-        """Queue each item for the active chats it is for (`_RECIPIENTS`), unless the chat
-        (or forum thread) already has the same story queued or sent."""
-        cursor = await conn.execute(
-            f"""INSERT INTO outbox (chat_id, thread_id, item_id, created_at, not_before)
-                WITH recipients (item_id, chat_id, thread_id, n) AS ({_RECIPIENTS})
-                SELECT r.chat_id, r.thread_id, r.item_id, :now,
-                       CASE WHEN c.digest_times != '' THEN {HELD_FOR_DIGEST} ELSE 0 END
-                FROM recipients r JOIN items i ON i.id = r.item_id
-                     JOIN chats c ON c.id = r.chat_id
-                WHERE c.active = 1
-                  AND NOT EXISTS (
-                      SELECT 1 FROM outbox o JOIN items oi ON oi.id = o.item_id
-                      WHERE o.chat_id = r.chat_id AND o.thread_id = r.thread_id
-                        AND oi.story_id = i.story_id)
-                GROUP BY r.item_id, r.chat_id, r.thread_id
-                ORDER BY r.item_id, min(r.n)
-                ON CONFLICT DO NOTHING""",
-            {"now": now, "items": json.dumps(list(item_ids))},
-        )
-        return cursor.rowcount
+        """Queue each item for the active chats it is for: its topics' subscribers, then its
+        phrases' and its feed's followers (`_RECIPIENTS_OF_ITEM`), once per chat (or forum
+        thread) and story. Item by item, so a chat's rows keep the items' order; each kind of
+        recipient by its own index, so nothing is gathered and sorted."""
+        queued = 0
+        for item_id in item_ids:
+            for recipients in _RECIPIENTS_OF_ITEM:
+                cursor = await conn.execute(
+                    _ENQUEUE.format(recipients=recipients), {"now": now, "item": item_id}
+                )
+                queued += cursor.rowcount
+        return queued
 
     @staticmethod
     async def _enqueue_more(conn: aiosqlite.Connection, item_ids: Sequence[int], now: float) -> int:
@@ -601,13 +646,12 @@ class Storage:
             return 0
         cursor = await conn.execute(
             f"""INSERT INTO outbox (chat_id, thread_id, item_id, more, created_at, not_before)
-               WITH recipients (item_id, chat_id, thread_id, n) AS ({_RECIPIENTS})
+               WITH recipients (item_id, chat_id, thread_id) AS ({_RECIPIENTS})
                SELECT r.chat_id, r.thread_id, min(r.item_id), count(DISTINCT r.item_id), :now,
                       CASE WHEN c.digest_times != '' THEN {HELD_FOR_DIGEST} ELSE 0 END
                FROM recipients r JOIN chats c ON c.id = r.chat_id
                WHERE c.active = 1
                GROUP BY r.chat_id, r.thread_id
-               ORDER BY min(r.n)
                ON CONFLICT DO NOTHING""",
             {"now": now, "items": json.dumps(list(item_ids))},
         )
@@ -634,11 +678,9 @@ class Storage:
     async def latest_items(self, topic_id: int | None = None, limit: int = 3) -> list[Item]:
         """The newest stories, by publication date where known, else by arrival: one item
         per story (its first), whose card names the other feeds that carried it."""
-        where = "WHERE i.story_id = i.id"
         if topic_id is None:
-            return await self._newest(where, [], limit)
-        where += " AND i.id IN (SELECT item_id FROM item_topics WHERE topic_id = ?)"
-        return await self._newest(where, [topic_id], limit)
+            return await self._newest("WHERE i.story_id = i.id", [], limit)
+        return await self._newest_in_topic(topic_id, "i.story_id = i.id", limit)
 
     async def latest_summit(self) -> Item | None:
         """The newest item the reader took for official talks, a visit or a summit."""
@@ -647,13 +689,14 @@ class Storage:
 
     async def latest_with_documents(self, topic_id: int | None, limit: int) -> list[Item]:
         """The newest items that list signed documents, optionally within one topic."""
-        where, params = "WHERE i.documents != '[]'", []
-        if topic_id is not None:
-            where += " AND i.id IN (SELECT item_id FROM item_topics WHERE topic_id = ?)"
-            params = [topic_id]
-        return await self._newest(where, params, limit)
+        if topic_id is None:
+            return await self._newest("WHERE i.documents != '[]'", [], limit)
+        where = "it.with_documents = 1 AND i.documents != '[]'"
+        return await self._newest_in_topic(topic_id, where, limit)
 
     async def _newest(self, where: str, params: list[Any], limit: int) -> list[Item]:
+        """Newest first, walking items_newest_first (or items_summits, items_with_documents,
+        whichever partial index `where` names the condition of) from its end."""
         rows = await self._all(
             f"""SELECT {_ITEM_COLUMNS} FROM items i JOIN feeds f ON f.id = i.feed_id {where}
                   AND f.by_users = 0 -- follows: a user's own feed is not everyone's news
@@ -693,7 +736,7 @@ class Storage:
         if topic_id is None:
             rows = await self._all(LATEST_PAGE_SQL, (newest_item, limit, offset))
         else:
-            rows = await self._all(LATEST_TOPIC_PAGE_SQL, (newest_item, topic_id, limit, offset))
+            rows = await self._all(LATEST_TOPIC_PAGE_SQL, (topic_id, newest_item, limit, offset))
         return [_item(r) for r in rows]
 
     async def add_search(self, chat_id: int, query: str, *, newest_item: int, now: float) -> int:
@@ -754,6 +797,18 @@ class Storage:
     async def _unindex_ids(self, conn: aiosqlite.Connection, item_ids: list[int]) -> None:
         for chunk in _chunks(item_ids):
             await self._unindex(conn, f"i.id IN ({','.join('?' * len(chunk))})", chunk)
+
+    async def _newest_in_topic(self, topic_id: int, where: str, limit: int) -> list[Item]:
+        """The same order within one topic, walking the topic's rows of item_topics by the
+        sort time they carry (`it.with_documents = 1` in `where`: its documents index)."""
+        rows = await self._all(
+            f"""SELECT {_ITEM_COLUMNS} FROM item_topics it CROSS JOIN items i ON i.id = it.item_id
+                     JOIN feeds f ON f.id = i.feed_id
+                WHERE it.topic_id = ? AND {where}
+                ORDER BY it.sort_time DESC, it.item_id DESC LIMIT ?""",
+            [topic_id, limit],
+        )
+        return [_item(r) for r in rows]
 
     # --- chats and subscriptions --------------------------------------------------------
 
@@ -921,12 +976,15 @@ class Storage:
         rows = await self._all(
             """SELECT s.chat_id, s.thread_id, s.mode, t.id, t.slug, t.name_ru, t.name_en, t.keywords
                FROM subscriptions s JOIN topics t ON t.id = s.topic_id
-               WHERE s.chat_id = ? ORDER BY s.thread_id, t.slug""",
+               WHERE s.chat_id = ?""",
             (chat_id,),
         )
-        return [
+        # Sorted here: a chat's few rows, in the order of SQLite's BINARY collation (code
+        # points), without a sort step in the query plan.
+        found = [
             Subscription(r["chat_id"], r["thread_id"], _topic(r, offset=3), r["mode"]) for r in rows
         ]
+        return sorted(found, key=lambda sub: (sub.thread_id, sub.topic.slug))
 
     # --- follows ----------------------------------------------------------------------
     #
@@ -1177,9 +1235,7 @@ class Storage:
     async def pending_outbox(self, now: float, limit: int = 20) -> list[OutboxEntry]:
         """Deliveries due now, oldest first (what the next claim would take)."""
         rows = await self._all(
-            f"""{_OUTBOX_SELECT} WHERE o.status = 'pending' AND o.not_before <= ?
-                ORDER BY o.id LIMIT ?""",
-            (now, limit),
+            f"{_OUTBOX_SELECT} WHERE o.id IN ({_DUE_IDS}) ORDER BY o.id", (now, limit)
         )
         return [_outbox_entry(r) for r in rows]
 
@@ -1187,10 +1243,7 @@ class Storage:
         """Take the deliveries due now, oldest first: they are 'sending' once this returns."""
         async with self._transaction() as conn:
             async with conn.execute(
-                """UPDATE outbox SET status = 'sending'
-                   WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND not_before <= ?
-                                ORDER BY id LIMIT ?)
-                   RETURNING id""",
+                f"UPDATE outbox SET status = 'sending' WHERE id IN ({_DUE_IDS}) RETURNING id",
                 (now, limit),
             ) as cursor:
                 ids = [int(r[0]) for r in await cursor.fetchall()]

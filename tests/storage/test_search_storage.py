@@ -299,8 +299,8 @@ async def test_hot_queries_use_their_indexes(store: Storage, db: Path) -> None:
     assert steps.index("FOR ORDER BY") > steps.index("SCAN s "), steps  # the page, joined
     for sql, params, index in [
         (SEARCH_COUNT_SQL, (match, 10), "VIRTUAL TABLE INDEX"),
-        (LATEST_PAGE_SQL, (10, 6, 0), "USING INDEX items_published"),
-        (LATEST_TOPIC_PAGE_SQL, (10, 1, 6, 0), "USING INDEX items_published"),
+        (LATEST_PAGE_SQL, (10, 6, 0), "USING INDEX items_newest_first"),
+        (LATEST_TOPIC_PAGE_SQL, (1, 10, 6, 0), "USING COVERING INDEX item_topics_newest"),
         (UNINDEXED_SQL, (5,), "items_unindexed"),
     ]:
         steps = plan(str(db), sql, params)
