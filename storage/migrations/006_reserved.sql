@@ -1,0 +1,2 @@
+-- Placeholder: keeps the migration numbers without a gap on the admin branch until the real
+-- 006 migration of another branch is merged; delete this file then.
