@@ -1,6 +1,7 @@
 """Storage: the only place with SQL."""
 
 from storage.models import (
+    BotStats,
     Chat,
     DeliveryStats,
     DigestLine,
@@ -8,6 +9,8 @@ from storage.models import (
     FeedCheck,
     Item,
     ItemDraft,
+    Notice,
+    NoticeText,
     OutboxEntry,
     StoreOutcome,
     Subscription,
@@ -16,6 +19,7 @@ from storage.models import (
 from storage.store import FeedExistsError, SameStory, Storage, open_storage
 
 __all__ = [
+    "BotStats",
     "Chat",
     "DeliveryStats",
     "DigestLine",
@@ -24,6 +28,8 @@ __all__ = [
     "FeedExistsError",
     "Item",
     "ItemDraft",
+    "Notice",
+    "NoticeText",
     "OutboxEntry",
     "SameStory",
     "Storage",
