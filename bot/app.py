@@ -46,7 +46,17 @@ from bot.journal import (
 )
 from bot.menu import set_command_menus
 from bot.reading import read_and_file, same_story, start_reader_process
-from handlers import admin, membership, news, opml, settings, start, subscriptions
+from handlers import (
+    admin,
+    announce,
+    membership,
+    news,
+    opml,
+    settings,
+    start,
+    subscriptions,
+    topics_admin,
+)
 from handlers.common import stale_button
 from handlers.errors import on_error
 from storage import Storage, open_storage
@@ -187,6 +197,12 @@ def build_application(
     app.add_handler(CommandHandler("feed", admin.feed))
     app.add_handler(CommandHandler("refresh", admin.refresh, block=False))
     app.add_handler(CommandHandler("delivery", admin.delivery))
+    # Topics, statistics and announcements from Telegram (removals and announcements ask first):
+    app.add_handler(CommandHandler("addtopic", topics_admin.addtopic))
+    app.add_handler(CommandHandler("edittopic", topics_admin.edittopic))
+    app.add_handler(CommandHandler("removetopic", topics_admin.removetopic))
+    app.add_handler(CommandHandler("stats", admin.stats))
+    app.add_handler(CommandHandler("announce", announce.announce))
     # OPML: /export sends every feed as a file; an .opml file sent in a private chat is
     # imported (its feeds are checked by the poll job, not during the import).
     app.add_handler(CommandHandler("export", opml.export))
@@ -201,6 +217,14 @@ def build_application(
     )
     # Buttons: each kind of press to its handler; a press nobody handles is out of date.
     app.add_handler(CallbackQueryHandler(settings.language_pressed, settings.SET_LANGUAGE.pattern))
+    # Admins' confirmations: removing a topic, sending an announcement.
+    for action, pressed in (
+        (topics_admin.REMOVE_TOPIC, topics_admin.remove_pressed),
+        (topics_admin.KEEP_TOPIC, topics_admin.keep_pressed),
+        (announce.SEND_ANNOUNCEMENT, announce.send_pressed),
+        (announce.DROP_ANNOUNCEMENT, announce.drop_pressed),
+    ):
+        app.add_handler(CallbackQueryHandler(pressed, action.pattern))
     app.add_handler(CallbackQueryHandler(stale_button))
     # The bot blocked, removed, or let back in: the chat is paused or resumed at once.
     app.add_handler(ChatMemberHandler(membership.my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))

@@ -39,6 +39,11 @@ ADMIN_COMMANDS = (
     "refresh",
     "delivery",
     "export",
+    "addtopic",
+    "edittopic",
+    "removetopic",
+    "stats",
+    "announce",
 )
 
 
