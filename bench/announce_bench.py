@@ -6,8 +6,9 @@ tenth as many paused ones, which are skipped). Each round drafts an announcement
 (a) a ticker measures the event loop's longest stall and (b) a command's query
 (`Storage.topics()`, on the reader connection) runs every 10 ms and its slowest answer is
 kept: the bot keeps answering while the rows are written. Then the sender's first claim of
-100 rows from the full queue is timed. The anchor is the same rows written by one
-`executemany` of ready-made tuples in the same run (what a loop in Python could do at best).
+100 rows from the full queue is timed, and /stats's counts over all of it. The anchor is the
+same rows written by one `executemany` of ready-made tuples in the same run (what a loop in
+Python could do at best).
 
 Run: .venv/bin/python bench/announce_bench.py [--chats 100000] [--rounds 3]
 Prints figures only; never asserts on timing.
@@ -123,6 +124,9 @@ async def main(args: argparse.Namespace) -> None:
                 f"the sender's first claim of {len(claimed)} rows from "
                 f"{args.rounds * args.chats} pending: {claim * 1000:.1f} ms"
             )
+            started = time.perf_counter()
+            await storage.bot_stats(since=NOW)
+            print(f"/stats's counts over it all: {(time.perf_counter() - started) * 1000:.1f} ms")
         finally:
             await storage.close()
         seconds = anchor(path, args.chats)

@@ -11,9 +11,11 @@ from bot.feeds.sync import sync_config
 from bot.i18n import t, tn
 from handlers.topics_admin import KEEP_TOPIC, REMOVE_TOPIC
 from storage import Topic
+from tests.e2e.test_hostile_arguments import HOSTILE
 from tests.support.fake_bot_api import FakeBotApi
 from tests.support.feeds import FeedItem
 from tests.support.harness import ADMIN, USER, RunningBot, e2e_config, running_bot_against
+from tests.support.telegram_html import telegram_html_problems
 
 EN_USER = 202
 FORUM = -100900
@@ -302,3 +304,23 @@ async def test_topics_changed_in_telegram_stay_so_after_a_restart(tmp_path: Path
         assert await bot.storage.add_topic("central-asia", "ЦА", "CA", ()) is not None
     async with running_bot_against(FakeBotApi(), tmp_path) as bot:
         assert (await topic(bot, "central-asia")).name_ru == "ЦА"
+
+
+# --- hostile arguments ------------------------------------------------------------------------
+
+
+async def test_admin_commands_answer_hostile_arguments_sensibly(running_bot: RunningBot) -> None:
+    """As tests/e2e/test_hostile_arguments.py does for the older commands."""
+    bot = running_bot
+    await bot.say("/start", user=USER)  # someone an announcement could go to
+    before = await bot.storage.topics()
+    for name, argument in HOSTILE.items():
+        for command in ("addtopic", "edittopic", "removetopic", "stats", "announce"):
+            for text in (f"/{command} {argument}", f"/{command} sport | {argument} | x"):
+                (answer,) = await bot.say(text, user=ADMIN)
+                assert answer.text != t("ru", "internal_error"), (text, name)
+                assert telegram_html_problems(answer.text) == [], (text, name)
+                assert len(answer.text) < 1500 or command == "announce", (text, name)
+            (edit,) = await bot.say(f"/edittopic sport name_en {argument}", user=ADMIN)
+            assert telegram_html_problems(edit.text) == [], name
+    assert [tp.slug for tp in await bot.storage.topics()] == [tp.slug for tp in before]
