@@ -38,7 +38,7 @@ async def announce(update: Update, context: NewsContext) -> None:
     if length > notices.ANNOUNCEMENT_LIMIT:
         await reply(
             update,
-            t(lang, "announce_too_long", length=length, most=notices.ANNOUNCEMENT_LIMIT),
+            tn(lang, "announce_too_long_n", length, most=notices.ANNOUNCEMENT_LIMIT),
         )
         return
     if chats == 0:

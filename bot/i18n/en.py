@@ -246,8 +246,9 @@ MESSAGES: dict[str, str] = {
     ),
     "chats_n": "{n} chat|{n} chats",
     "announce_no_chats": "There are no active chats yet: nobody to send it to.",
-    "announce_too_long": (
-        "The announcement is {length} characters long; at most {most} go in one message."
+    "announce_too_long_n": (
+        "The announcement is {n} character long; at most {most} go in one message.|"
+        "The announcement is {n} characters long; at most {most} go in one message."
     ),
     "announce_preview_n": (
         "📢 <b>Preview.</b> This goes to {n} chat, as written below:|"

@@ -138,11 +138,18 @@ async def test_the_usage_a_text_too_long_and_nobody_to_send_to(bot: RunningBot) 
     assert usage.text == t("en", "usage_announce", chats=tn("en", "chats_n", 3))
     longest = "ж" * ANNOUNCEMENT_LIMIT
     (too_long,) = await bot.say(f"/announce {longest}ж", user=ADMIN)
-    assert too_long.text == t(
-        "ru", "announce_too_long", length=ANNOUNCEMENT_LIMIT + 1, most=ANNOUNCEMENT_LIMIT
+    assert too_long.text == tn(
+        "ru", "announce_too_long_n", ANNOUNCEMENT_LIMIT + 1, most=ANNOUNCEMENT_LIMIT
+    )
+    # What looks like markup is text (it is shown as typed), and counts as such.
+    (markup,) = await bot.say("/announce " + "<b>" * (ANNOUNCEMENT_LIMIT // 3 + 1), user=ADMIN)
+    assert markup.text.startswith(
+        tn("ru", "announce_too_long_n", ANNOUNCEMENT_LIMIT + 1, most=ANNOUNCEMENT_LIMIT)
     )
     fits = await preview(bot, longest)  # the preview of the longest fits in one message
     assert fits.text.endswith(longest)
+    tags = "<i>" * (ANNOUNCEMENT_LIMIT // 3)
+    assert (await preview(bot, tags)).text.endswith("&lt;i&gt;" * (ANNOUNCEMENT_LIMIT // 3))
     for chat in (USER, EN_USER, GROUP):
         await bot.storage.deactivate_chat(chat)
     (nobody,) = await bot.say("/announce Привет", user=ADMIN)

@@ -152,10 +152,12 @@ def test_an_edit_is_checked_as_a_new_topic_is() -> None:
     assert edited(SPORT, EditForm("sport", "keywords", "+ 1:0")) == Problem(
         "topic_bad_keyword", {"keyword": "1:0"}
     )
-    many = "+ " + ", ".join(f"слово{'а' * n}" for n in range(KEYWORDS_MOST - 1))
-    assert edited(SPORT, EditForm("sport", "keywords", many)) == Problem(
+    words = [f"слово{'а' * n}" for n in range(KEYWORDS_MOST - 1)]  # with SPORT's two: one too many
+    assert edited(SPORT, EditForm("sport", "keywords", "+ " + ", ".join(words))) == Problem(
         "topic_keywords_too_many", {"most": str(KEYWORDS_MOST)}
     )
+    fits = edited(SPORT, EditForm("sport", "keywords", "+ " + ", ".join(words[1:])))
+    assert isinstance(fits, TopicForm) and len(fits.keywords) == KEYWORDS_MOST
     assert edited(SPORT, EditForm("sport", "name_ru", "  Большой   спорт ")) == TopicForm(
         "sport", "Большой спорт", "Sport", SPORT.keywords
     )
