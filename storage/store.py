@@ -320,9 +320,8 @@ class Storage:
         row = await self._one("SELECT count(*) FROM chats WHERE active = 1")
         return int(row[0]) if row else 0
 
-    @classmethod
     async def _queue_notice(
-        cls,
+        self,
         conn: aiosqlite.Connection,
         kind: str,
         text: NoticeText,
@@ -339,7 +338,7 @@ class Storage:
         ) as cursor:
             row = await cursor.fetchone()
         assert row is not None
-        return await cls._fan_out(conn, int(row[0]), now, audience, params)
+        return await self._fan_out(conn, int(row[0]), now, audience, params)
 
     @staticmethod
     async def _fan_out(

@@ -6,6 +6,8 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+import pytest
+
 from bot.config import FeedConfig
 from bot.feeds.sync import sync_config
 from bot.i18n import t, tn
@@ -279,7 +281,9 @@ async def test_a_paused_chat_is_not_told_and_presses_of_other_topics_are_harmles
 # --- a restart --------------------------------------------------------------------------------
 
 
-async def test_topics_changed_in_telegram_stay_so_after_a_restart(tmp_path: Path) -> None:
+async def test_topics_changed_in_telegram_stay_so_after_a_restart(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     async with running_bot_against(FakeBotApi(), tmp_path) as bot:
         (answer,) = await bot.say("/edittopic sport name_ru Спорт и игры", user=ADMIN)
         assert t("ru", "topic_from_config") in answer.text
@@ -287,8 +291,16 @@ async def test_topics_changed_in_telegram_stay_so_after_a_restart(tmp_path: Path
         await bot.press(question, question.button_data("🗑"), user=ADMIN)
         await bot.say(ENERGY, user=ADMIN)
         edited = await topic(bot, "sport")
-    # The next start syncs the configuration, which still lists both topics as they were.
+    # The next start syncs the configuration, which still lists both topics as they were;
+    # the log says which of its entries are not applied.
+    caplog.clear()
     async with running_bot_against(FakeBotApi(), tmp_path) as bot:
+        assert sorted(r.getMessage() for r in caplog.records if r.name == "bot.feeds.sync") == [
+            "topic 'central-asia' was removed in Telegram: its entry in the configuration is "
+            "not applied (remove it from the file, or /addtopic it again)",
+            "topic 'sport' was changed in Telegram: its names and keywords in the "
+            "configuration are not applied",
+        ]
         assert await topic(bot, "sport") == edited
         assert await bot.storage.topic("central-asia") is None
         assert (await topic(bot, "energy")).keywords == ("нефть", "газовая отрасль")
@@ -300,8 +312,18 @@ async def test_topics_changed_in_telegram_stay_so_after_a_restart(tmp_path: Path
         await sync_config(config, bot.storage, bot.clock.now)
         (feed,) = await bot.storage.feeds()
         assert feed.topic_ids == (edited.id,)
-        # Added again by an admin (as /addtopic does), it is an admin's topic like any other.
+        # Added again by an admin (as /addtopic does), it is an admin's topic like any other;
+        # one changed back to what the file says needs no word in the log.
         assert await bot.storage.add_topic("central-asia", "ЦА", "CA", ()) is not None
+        await bot.storage.edit_topic(  # as /edittopic does
+            edited.id, name_ru="Спорт", name_en="Sport", keywords=["футбол"], now=bot.clock.now
+        )
+        caplog.clear()
+        await sync_config(config, bot.storage, bot.clock.now)
+        assert [r.getMessage() for r in caplog.records if r.name == "bot.feeds.sync"] == [
+            "topic 'central-asia' was changed in Telegram: its names and keywords in the "
+            "configuration are not applied"
+        ]
     async with running_bot_against(FakeBotApi(), tmp_path) as bot:
         assert (await topic(bot, "central-asia")).name_ru == "ЦА"
 

@@ -16,6 +16,8 @@ from tests.support.feeds import FeedItem
 from tests.support.harness import ADMIN, USER, RunningBot
 
 EN_USER, SLOW_USER, PAUSED = 202, 203, 204
+TODAYS = (205, 206, 207)  # subscribers from today on: two get their card, one does not
+GONE = (301, 302, 303)  # chats that blocked the bot long ago
 GROUP, SUPERGROUP, CHANNEL = -100, -100200, -100300
 DAY = 24 * 3600
 
@@ -25,11 +27,14 @@ def football(n: int) -> FeedItem:
 
 
 async def shape_a_day_and_a_half(bot: RunningBot) -> None:
-    """Chats of every kind; subscriptions; three feeds (healthy, failing, paused); cards sent
-    and failed yesterday and today, and one waiting."""
+    """Chats of every kind; subscriptions; feeds healthy, failing and paused; cards sent and
+    failed yesterday and today, and one waiting (each count differs from the others, so a
+    count shown in another's place shows)."""
     for user, lang in ((USER, "ru"), (EN_USER, "en"), (PAUSED, "ru")):
         await bot.say("/subscribe sport", user=user, language=lang)
-    await bot.storage.deactivate_chat(PAUSED)
+    for chat in (PAUSED, *GONE):
+        await bot.storage.upsert_chat(chat, type="private", language="ru", now=bot.clock.now)
+        await bot.storage.deactivate_chat(chat)
     bot.api.members[(GROUP, ADMIN)] = "administrator"
     await bot.say("/subscribe central-asia", user=ADMIN, chat_id=GROUP, chat_type="group")
     await bot.storage.upsert_chat(SUPERGROUP, type="supergroup", language="ru", now=bot.clock.now)
@@ -38,31 +43,34 @@ async def shape_a_day_and_a_half(bot: RunningBot) -> None:
                   b"<title>Sport</title><link>https://s.example/</link><description>d"
                   b"</description></channel></rss>")  # fmt: skip
     await bot.say(f"/addfeed {bot.feeds.url('/sport.xml')}", user=ADMIN, replies=2)
-    for n, state in ((2, "failing"), (3, "paused")):
+    for n in range(2, 7):  # two failing, three paused
         feed = await bot.storage.add_feed(
-            f"https://{state}.example/rss",
-            title=state,
+            f"https://f{n}.example/rss",
+            title=f"f{n}",
             interval_seconds=600,
             next_check_at=bot.clock.now + 30 * DAY,
             now=bot.clock.now,
         )
-        assert feed.id == n
-    await bot.storage.record_feed_failure(
-        2, error="HTTP 500", now=bot.clock.now, next_check_at=bot.clock.now + 30 * DAY
-    )
-    await bot.storage.pause_feed(3, reason="gone")
+        if n < 4:
+            await bot.storage.record_feed_failure(
+                feed.id, error="HTTP 500", now=bot.clock.now, next_check_at=bot.clock.now + 30 * DAY
+            )
+        else:
+            await bot.storage.pause_feed(feed.id, reason="gone")
 
     # Yesterday: a card sent, one refused.
     bot.api.fail_next_send(EN_USER, 400, "Bad Request: wrong parameters")
     await bot.publish("/sport.xml", [football(1)])
     await bot.outbox_is({"sent": 1, "failed": 1})
-    # Today: the same, and a new subscriber whose card Telegram could not take yet.
+    # Today: three cards sent, two refused, and one Telegram could not take yet.
     bot.clock.advance(DAY)
-    await bot.say("/subscribe sport", user=SLOW_USER)
-    bot.api.fail_next_send(EN_USER, 400, "Bad Request: wrong parameters")
+    for user in (SLOW_USER, *TODAYS):
+        await bot.say("/subscribe sport", user=user)
+    for user in (EN_USER, TODAYS[0]):
+        bot.api.fail_next_send(user, 400, "Bad Request: wrong parameters")
     bot.api.fail_next_send(SLOW_USER, 502, "Bad Gateway")
     await bot.publish("/sport.xml", [football(1), football(2)])
-    await bot.outbox_is({"sent": 2, "failed": 2, "pending": 1})
+    await bot.outbox_is({"sent": 1 + 3, "failed": 1 + 2, "pending": 1})
 
 
 def database_kb(path: Path) -> int:
@@ -76,24 +84,24 @@ def database_kb(path: Path) -> int:
 EXPECTED = {
     "ru": [
         "📊 <b>Статистика</b>",
-        "Чаты: 6 активных (3 личных, 2 группы, 1 канал) · 1 на паузе",
+        "Чаты: 9 активных (6 личных, 2 группы, 1 канал) · 4 на паузе",
         "Подписки по темам:",
-        "• Спорт (<code>sport</code>): 3 подписки",
+        "• Спорт (<code>sport</code>): 6 подписок",
         "• Центральная Азия (<code>central-asia</code>): 1 подписка",
-        "Ленты: ✅ 1 в порядке · ⚠️ 1 с ошибками · ⏸ 1 на паузе",
-        "Очередь: ждёт 1 доставка · не доставлено сегодня: 1",
-        "Доставлено сегодня (Europe/Moscow): 1",
+        "Ленты: ✅ 1 в порядке · ⚠️ 2 с ошибками · ⏸ 3 на паузе",
+        "Очередь: ждёт 1 доставка · не доставлено сегодня: 2",
+        "Доставлено сегодня (Europe/Moscow): 3",
         r"В базе 2 новости · файл базы (\d+) КБ",
     ],
     "en": [
         "📊 <b>Statistics</b>",
-        "Chats: 6 active (3 private, 2 groups, 1 channel) · 1 paused",
+        "Chats: 9 active (6 private, 2 groups, 1 channel) · 4 paused",
         "Subscriptions by topic:",
-        "• Sport (<code>sport</code>): 3 subscriptions",
+        "• Sport (<code>sport</code>): 6 subscriptions",
         "• Central Asia (<code>central-asia</code>): 1 subscription",
-        "Feeds: ✅ 1 healthy · ⚠️ 1 failing · ⏸ 1 paused",
-        "Outbox: 1 delivery waiting · failed today: 1",
-        "Delivered today (Europe/Moscow): 1",
+        "Feeds: ✅ 1 healthy · ⚠️ 2 failing · ⏸ 3 paused",
+        "Outbox: 1 delivery waiting · failed today: 2",
+        "Delivered today (Europe/Moscow): 3",
         r"Stored: 2 items · database (\d+) KB",
     ],
 }
@@ -147,6 +155,8 @@ def test_today_starts_at_the_local_midnight_even_on_a_clock_change() -> None:
         (1024**2 - 1, "1024 КБ", "1024 KB"),
         (1024**2, "1,0 МБ", "1.0 MB"),
         (int(45.25 * 1024**2), "45,2 МБ", "45.2 MB"),
+        (1024**3 - 1, "1024,0 МБ", "1024.0 MB"),
+        (1024**3, "1,0 ГБ", "1.0 GB"),
         (3 * 1024**3 + 1024**3 // 2, "3,5 ГБ", "3.5 GB"),
     ],
 )

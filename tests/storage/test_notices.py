@@ -114,7 +114,14 @@ async def test_an_announcement_goes_once_to_each_active_chat_in_its_language(
     notice_id = await store.draft_notice(TEXT, created_by=100, now=NOW)
     assert await store.outbox_counts() == {}
     draft = await store.notice(notice_id)
-    assert draft is not None and (draft.status, draft.created_by, draft.chats) == ("draft", 100, 0)
+    assert draft is not None
+    assert (draft.kind, draft.text, draft.status, draft.created_by, draft.chats) == (
+        "announcement",
+        TEXT,
+        "draft",
+        100,
+        0,
+    )
     assert await store.queue_notice(notice_id, now=NOW) == 3
     assert await store.queue_notice(notice_id, now=NOW) is None  # a second press
     assert not await store.cancel_notice(notice_id)
