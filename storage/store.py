@@ -245,11 +245,11 @@ class Storage:
 
     async def topic_subscribers(self, topic_id: int) -> int:
         """Active chats (forum threads counted apart) subscribed to the topic."""
-        row = await self._one(
+        ((count,),) = await self._all(
             f"SELECT count(*) FROM ({_SUBSCRIBERS_IN_LANGUAGES})",
             (topic_id, json.dumps(["ru", "en"])),
         )
-        return int(row[0]) if row else 0
+        return int(count)
 
     async def topic_overrides(self) -> dict[str, str]:
         """Slugs the configuration file must leave alone: 'admin' (added or edited in
@@ -274,7 +274,8 @@ class Storage:
             (text.ru, text.en, created_by, now),
         )
         assert row is not None
-        return int(row[0])
+        (notice_id,) = row
+        return int(notice_id)
 
     async def notice(self, notice_id: int) -> Notice | None:
         row = await self._one(
@@ -317,8 +318,8 @@ class Storage:
         return cursor.rowcount > 0
 
     async def active_chats(self) -> int:
-        row = await self._one("SELECT count(*) FROM chats WHERE active = 1")
-        return int(row[0]) if row else 0
+        ((count,),) = await self._all("SELECT count(*) FROM chats WHERE active = 1")
+        return int(count)
 
     async def _queue_notice(
         self,
@@ -336,9 +337,8 @@ class Storage:
                VALUES (?, ?, ?, 'queued', ?, ?) RETURNING id""",
             (kind, text.ru, text.en, now, now),
         ) as cursor:
-            row = await cursor.fetchone()
-        assert row is not None
-        return await self._fan_out(conn, int(row[0]), now, audience, params)
+            ((notice_id,),) = await cursor.fetchall()
+        return await self._fan_out(conn, int(notice_id), now, audience, params)
 
     @staticmethod
     async def _fan_out(
@@ -362,7 +362,7 @@ class Storage:
 
     async def bot_stats(self, *, since: float) -> BotStats:
         """Counts for admins' /stats; "today" is from `since` (the day's start)."""
-        chats = await self._one(
+        ((active, private, groups, channels, paused),) = await self._all(
             """SELECT count(*) FILTER (WHERE active = 1),
                       count(*) FILTER (WHERE active = 1 AND type = 'private'),
                       count(*) FILTER (WHERE active = 1 AND type IN ('group', 'supergroup')),
@@ -376,39 +376,38 @@ class Storage:
                        WHERE s.topic_id = t.id AND c.active = 1) AS n
                FROM topics t ORDER BY n DESC, t.slug"""
         )
-        feeds = await self._one(
+        ((healthy, failing, stopped),) = await self._all(
             """SELECT count(*) FILTER (WHERE enabled = 1 AND error_count = 0),
                       count(*) FILTER (WHERE enabled = 1 AND error_count > 0),
                       count(*) FILTER (WHERE enabled = 0)
                FROM feeds"""
         )
-        outbox = await self._one(
+        ((pending, failed, sent),) = await self._all(
             """SELECT count(*) FILTER (WHERE status IN ('pending', 'sending')),
                       count(*) FILTER (WHERE status = 'failed' AND created_at >= ?),
                       count(*) FILTER (WHERE status = 'sent' AND sent_at >= ?)
                FROM outbox""",
             (since, since),
         )
-        items = await self._one("SELECT count(*) FROM items")
-        pages = await self._one(
+        ((items,),) = await self._all("SELECT count(*) FROM items")
+        ((size,),) = await self._all(
             "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()"
         )
-        assert chats and feeds and outbox and items and pages
         return BotStats(
-            chats_active=chats[0],
-            chats_private=chats[1],
-            chats_groups=chats[2],
-            chats_channels=chats[3],
-            chats_paused=chats[4],
+            chats_active=active,
+            chats_private=private,
+            chats_groups=groups,
+            chats_channels=channels,
+            chats_paused=paused,
             topics=tuple((_topic(r), int(r[5])) for r in topics),
-            feeds_healthy=feeds[0],
-            feeds_failing=feeds[1],
-            feeds_paused=feeds[2],
-            outbox_pending=outbox[0],
-            failed_today=outbox[1],
-            sent_today=outbox[2],
-            items=items[0],
-            database_bytes=pages[0],
+            feeds_healthy=healthy,
+            feeds_failing=failing,
+            feeds_paused=stopped,
+            outbox_pending=pending,
+            failed_today=failed,
+            sent_today=sent,
+            items=items,
+            database_bytes=size,
         )
 
     # --- feeds --------------------------------------------------------------------------
