@@ -27,6 +27,7 @@ from telegram.ext import (
 )
 from telegram.request import HTTPXRequest
 
+from bot.callbacks import Action
 from bot.chat_admins import ChatAdmins
 from bot.config import Config
 from bot.context import BotData, NewsApplication, NewsContext, Services
@@ -48,6 +49,7 @@ from bot.menu import set_command_menus
 from bot.reading import read_and_file, same_story, start_reader_process
 from handlers import (
     admin,
+    announce,
     cards,
     follows,
     membership,
@@ -57,8 +59,9 @@ from handlers import (
     settings,
     start,
     subscriptions,
+    topics_admin,
 )
-from handlers.common import stale_button
+from handlers.common import Handler, stale_button
 from handlers.errors import on_error
 from storage import Storage, open_storage
 
@@ -206,6 +209,12 @@ def build_application(
     app.add_handler(CommandHandler("feed", admin.feed))
     app.add_handler(CommandHandler("refresh", admin.refresh, block=False))
     app.add_handler(CommandHandler("delivery", admin.delivery))
+    # Topics, statistics and announcements from Telegram (removals and announcements ask first):
+    app.add_handler(CommandHandler("addtopic", topics_admin.addtopic))
+    app.add_handler(CommandHandler("edittopic", topics_admin.edittopic))
+    app.add_handler(CommandHandler("removetopic", topics_admin.removetopic))
+    app.add_handler(CommandHandler("stats", admin.stats))
+    app.add_handler(CommandHandler("announce", announce.announce))
     # OPML: /export sends every feed as a file; an .opml file sent in a private chat is
     # imported (its feeds are checked by the poll job, not during the import).
     app.add_handler(CommandHandler("export", opml.export))
@@ -219,20 +228,26 @@ def build_application(
         MessageHandler(filters.ChatType.PRIVATE & (filters.COMMAND | filters.TEXT), start.hint)
     )
     # Buttons: each kind of press to its handler; a press nobody handles is out of date.
-    app.add_handler(CallbackQueryHandler(settings.language_pressed, settings.SET_LANGUAGE.pattern))
-    # Lists of items (/latest, /search): ◀ ▶ page in place, a number shows that item's card.
-    app.add_handler(CallbackQueryHandler(news.latest_pressed, news.LATEST_PAGE.pattern))
-    app.add_handler(CallbackQueryHandler(search.search_pressed, search.SEARCH_PAGE.pattern))
-    app.add_handler(CallbackQueryHandler(news.card_pressed, news.SHOW_CARD.pattern))
-    app.add_handler(CallbackQueryHandler(follows.unfollow_pressed, follows.UNFOLLOW.pattern))
-    # The topic keyboard (a toggle per topic, its pages) and the buttons under cards:
-    for pressed, action in (
+    presses: list[tuple[Handler, Action]] = [
+        (settings.language_pressed, settings.SET_LANGUAGE),
+        # Lists of items (/latest, /search): ◀ ▶ page in place, a number shows that item's card.
+        (news.latest_pressed, news.LATEST_PAGE),
+        (search.search_pressed, search.SEARCH_PAGE),
+        (news.card_pressed, news.SHOW_CARD),
+        (follows.unfollow_pressed, follows.UNFOLLOW),
+        # The topic keyboard (a toggle per topic, its pages) and the buttons under cards:
         (subscriptions.topic_pressed, subscriptions.TOGGLE_TOPIC),
         (subscriptions.topics_page_pressed, subscriptions.TOPICS_PAGE),
         (cards.documents_pressed, cards.CARD_DOCUMENTS),
         (cards.unsubscribe_pressed, cards.CARD_UNSUBSCRIBE),
         (cards.resubscribe_pressed, cards.CARD_RESUBSCRIBE),
-    ):
+        # Admins' confirmations: removing a topic, sending an announcement.
+        (topics_admin.remove_pressed, topics_admin.REMOVE_TOPIC),
+        (topics_admin.keep_pressed, topics_admin.KEEP_TOPIC),
+        (announce.send_pressed, announce.SEND_ANNOUNCEMENT),
+        (announce.drop_pressed, announce.DROP_ANNOUNCEMENT),
+    ]
+    for pressed, action in presses:
         app.add_handler(CallbackQueryHandler(pressed, action.pattern))
     app.add_handler(CallbackQueryHandler(stale_button))
     # The bot blocked, removed, or let back in: the chat is paused or resumed at once.

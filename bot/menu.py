@@ -44,6 +44,11 @@ ADMIN_COMMANDS = (
     "refresh",
     "delivery",
     "export",
+    "addtopic",
+    "edittopic",
+    "removetopic",
+    "stats",
+    "announce",
 )
 
 

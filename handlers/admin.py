@@ -1,6 +1,9 @@
-"""Admin commands: /addfeed, /removefeed, /feeds, /feed, /refresh, /delivery."""
+"""Admin commands: /addfeed, /removefeed, /feeds, /feed, /refresh, /delivery, /stats."""
 
 from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from telegram import Update
 
@@ -9,7 +12,7 @@ from bot.context import NewsContext
 from bot.delivery.render import Block, cut_text, format_date, pack_messages
 from bot.feeds.fetch import FetchError
 from bot.feeds.parse import FeedParseError
-from bot.i18n import t
+from bot.i18n import t, tn
 from handlers.common import (
     admin_only,
     e,
@@ -20,7 +23,7 @@ from handlers.common import (
     reply_all,
     topic_list,
 )
-from storage import Feed, FeedExistsError
+from storage import BotStats, Feed, FeedExistsError
 
 TITLE_IN_LISTS = 80
 
@@ -228,3 +231,69 @@ async def delivery(update: Update, context: NewsContext) -> None:
         for error, count in stats.errors
     ]
     await reply(update, "\n".join(lines))
+
+
+@admin_only
+async def stats(update: Update, context: NewsContext) -> None:
+    """The bot at a glance: chats, subscriptions per topic, feeds, the outbox, today."""
+    lang, now, tz = await lang_of(update, context), context.now(), context.config.timezone
+    found = await context.storage.bot_stats(since=day_start(now, tz))
+    # One message, unless there are so many topics that it must be split between lines.
+    lines = stats_lines(found, lang, tz)
+    await reply_all(update, pack_messages([Block(line, tight=True) for line in lines]))
+
+
+def day_start(now: float, timezone: str) -> float:
+    """The last local midnight (in `timezone`) at or before `now`."""
+    local = datetime.fromtimestamp(now, UTC).astimezone(ZoneInfo(timezone))
+    return local.replace(hour=0, minute=0, second=0, microsecond=0).timestamp()
+
+
+def stats_lines(found: BotStats, lang: str, timezone: str) -> list[str]:
+    kinds = ", ".join(
+        (
+            tn(lang, "stats_private_n", found.chats_private),
+            tn(lang, "stats_groups_n", found.chats_groups),
+            tn(lang, "stats_channels_n", found.chats_channels),
+        )
+    )
+    lines = [
+        t(lang, "stats_header"),
+        t(
+            lang,
+            "stats_chats",
+            active=tn(lang, "stats_active_n", found.chats_active),
+            kinds=kinds,
+            paused=tn(lang, "stats_paused_n", found.chats_paused),
+        ),
+        t(lang, "stats_topics") if found.topics else "",
+        *(
+            tn(lang, "stats_topic_line_n", count, name=e(topic.name(lang)), slug=e(topic.slug))
+            for topic, count in found.topics
+        ),
+        t(
+            lang,
+            "stats_feeds",
+            healthy=tn(lang, "stats_healthy_n", found.feeds_healthy),
+            failing=tn(lang, "stats_failing_n", found.feeds_failing),
+            paused=tn(lang, "stats_feeds_paused_n", found.feeds_paused),
+        ),
+        t(
+            lang,
+            "stats_outbox",
+            pending=tn(lang, "stats_pending_n", found.outbox_pending),
+            failed=found.failed_today,
+        ),
+        t(lang, "stats_sent", timezone=e(timezone), sent=found.sent_today),
+        tn(lang, "stats_storage_n", found.items, size=size_text(found.database_bytes, lang)),
+    ]
+    return [line for line in lines if line]
+
+
+def size_text(size: int, lang: str) -> str:
+    """A file's size as people read it: 512 KB, 45.2 MB (45,2 МБ), 1.3 GB."""
+    for key, unit in (("size_gb", 1024**3), ("size_mb", 1024**2)):
+        if size >= unit:
+            number = f"{size / unit:.1f}"
+            return t(lang, key, size=number.replace(".", ",") if lang == "ru" else number)
+    return t(lang, "size_kb", size=max(1, round(size / 1024)))

@@ -1,6 +1,7 @@
 """Storage: the only place with SQL."""
 
 from storage.models import (
+    BotStats,
     Chat,
     DeliveryStats,
     DigestLine,
@@ -10,6 +11,8 @@ from storage.models import (
     FollowOutcome,
     Item,
     ItemDraft,
+    Notice,
+    NoticeText,
     OutboxEntry,
     StoreOutcome,
     Subscription,
@@ -18,6 +21,7 @@ from storage.models import (
 from storage.store import FeedExistsError, SameStory, Storage, open_storage
 
 __all__ = [
+    "BotStats",
     "Chat",
     "DeliveryStats",
     "DigestLine",
@@ -28,6 +32,8 @@ __all__ = [
     "FollowOutcome",
     "Item",
     "ItemDraft",
+    "Notice",
+    "NoticeText",
     "OutboxEntry",
     "SameStory",
     "Storage",

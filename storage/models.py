@@ -149,13 +149,19 @@ class OutboxEntry:
     thread_id: int
     attempts: int
     chat_language: str
-    item: Item
+    item: Item | None  # None for a notice
     more: int  # > 0: not the item's card but "and N more new items" from its feed
     parts_sent: int  # messages of it Telegram already accepted: a retry sends the rest
     chat_timezone: str | None = None
     quiet: tuple[int, int] | None = None
     digest: tuple[DigestLine, ...] = ()  # not empty: this row carries the chat's digest
     followed: str | None = None  # the chat's followed phrase that brought the item, if any
+    notice: str | None = None  # a notice's text in the chat's language (Telegram HTML)
+
+    @property
+    def subject(self) -> str:
+        """What the row delivers, for log lines."""
+        return f"item {self.item.id}" if self.item is not None else f"the notice of row {self.id}"
 
 
 @dataclass(frozen=True)
@@ -196,3 +202,44 @@ class Follow:
     phrase: str | None = None  # the normalised phrase
     feed_id: int | None = None
     feed_title: str = ""
+
+
+# --- admins in Telegram: topics, notices, statistics ---
+
+
+@dataclass(frozen=True)
+class NoticeText:
+    """A notice in both languages, Telegram HTML ready to send."""
+
+    ru: str
+    en: str
+
+
+@dataclass(frozen=True)
+class Notice:
+    id: int
+    kind: str  # 'announcement', 'topic_removed', 'topic_renamed'
+    text: NoticeText
+    status: str  # 'draft' until confirmed ('queued') or 'cancelled'
+    created_by: int | None
+    chats: int  # outbox rows queued for it
+
+
+@dataclass(frozen=True)
+class BotStats:
+    """The bot at a glance, for admins' /stats."""
+
+    chats_active: int
+    chats_private: int  # of the active ones
+    chats_groups: int
+    chats_channels: int
+    chats_paused: int
+    topics: tuple[tuple[Topic, int], ...]  # each topic with its active chats' subscriptions
+    feeds_healthy: int
+    feeds_failing: int
+    feeds_paused: int
+    outbox_pending: int
+    failed_today: int  # rows queued since the day's start that failed
+    sent_today: int  # rows sent since the day's start
+    items: int
+    database_bytes: int

@@ -18,6 +18,7 @@ import aiosqlite
 
 from storage.db import connect
 from storage.models import (
+    BotStats,
     Chat,
     DeliveryStats,
     DigestLine,
@@ -27,6 +28,8 @@ from storage.models import (
     FollowOutcome,
     Item,
     ItemDraft,
+    Notice,
+    NoticeText,
     OutboxEntry,
     SavedSearch,
     StoreOutcome,
@@ -247,6 +250,259 @@ class Storage:
             "SELECT id, slug, name_ru, name_en, keywords FROM topics WHERE slug = ?", (slug,)
         )
         return _topic(row) if row else None
+
+    # --- topics admin ---------------------------------------------------------------------
+    #
+    # Topics added or edited in Telegram are 'admin' topics: the configuration file no longer
+    # changes them at start-up. A slug removed in Telegram is remembered, so that the file
+    # does not bring the topic back.
+
+    async def add_topic(
+        self, slug: str, name_ru: str, name_en: str, keywords: Sequence[str]
+    ) -> Topic | None:
+        """A topic an admin added; None when the slug is taken."""
+        async with self._transaction() as conn:
+            async with conn.execute(
+                """INSERT INTO topics (slug, name_ru, name_en, keywords, source)
+                   VALUES (?, ?, ?, ?, 'admin') ON CONFLICT (slug) DO NOTHING
+                   RETURNING id, slug, name_ru, name_en, keywords""",
+                (slug, name_ru, name_en, _keywords_json(keywords)),
+            ) as cursor:
+                row = await cursor.fetchone()
+            if row is not None:
+                await conn.execute("DELETE FROM removed_topics WHERE slug = ?", (slug,))
+        return _topic(row) if row else None
+
+    async def edit_topic(
+        self,
+        topic_id: int,
+        *,
+        name_ru: str,
+        name_en: str,
+        keywords: Sequence[str],
+        now: float,
+        notice: NoticeText | None = None,
+        tell: Sequence[str] = (),
+    ) -> tuple[Topic, int] | None:
+        """New names and keywords for a topic, which becomes an admin topic. With a notice,
+        the active chats subscribed to it whose language ('ru', or 'en' for any other) is in
+        `tell` are told, through the outbox. The topic and how many chats (threads) are told;
+        None when the topic is gone."""
+        async with self._transaction() as conn:
+            async with conn.execute(
+                """UPDATE topics SET name_ru = ?, name_en = ?, keywords = ?, source = 'admin'
+                   WHERE id = ? RETURNING id, slug, name_ru, name_en, keywords""",
+                (name_ru, name_en, _keywords_json(keywords), topic_id),
+            ) as cursor:
+                row = await cursor.fetchone()
+            if row is None:
+                return None
+            told = 0
+            if notice is not None and tell:
+                told = await self._queue_notice(
+                    conn,
+                    "topic_renamed",
+                    notice,
+                    now=now,
+                    audience=_SUBSCRIBERS_IN_LANGUAGES,
+                    params=(topic_id, json.dumps(list(tell))),
+                )
+        return _topic(row), told
+
+    async def remove_topic(
+        self, topic_id: int, slug: str, *, now: float, notice: NoticeText
+    ) -> int | None:
+        """Remove the topic (its subscriptions and filings go with it), tell each active chat
+        (thread) subscribed to it through the outbox, and remember the slug. How many were
+        told; None when no topic has this id and slug (removed already)."""
+        async with self._transaction() as conn:
+            async with conn.execute(
+                "SELECT 1 FROM topics WHERE id = ? AND slug = ?", (topic_id, slug)
+            ) as cursor:
+                if await cursor.fetchone() is None:
+                    return None
+            told = await self._queue_notice(
+                conn,
+                "topic_removed",
+                notice,
+                now=now,
+                audience=_SUBSCRIBERS_IN_LANGUAGES,
+                params=(topic_id, json.dumps(["ru", "en"])),
+            )
+            await conn.execute(
+                """INSERT INTO removed_topics (slug, removed_at) VALUES (?, ?)
+                   ON CONFLICT (slug) DO UPDATE SET removed_at = excluded.removed_at""",
+                (slug, now),
+            )
+            await conn.execute("DELETE FROM topics WHERE id = ?", (topic_id,))
+        return told
+
+    async def topic_subscribers(self, topic_id: int) -> int:
+        """Active chats (forum threads counted apart) subscribed to the topic."""
+        ((count,),) = await self._all(
+            f"SELECT count(*) FROM ({_SUBSCRIBERS_IN_LANGUAGES})",
+            (topic_id, json.dumps(["ru", "en"])),
+        )
+        return int(count)
+
+    async def topic_overrides(self) -> dict[str, str]:
+        """Slugs the configuration file must leave alone: 'admin' (added or edited in
+        Telegram) or 'removed' (removed in Telegram)."""
+        rows = await self._all(
+            """SELECT slug, 'admin' FROM topics WHERE source = 'admin'
+               UNION ALL SELECT slug, 'removed' FROM removed_topics"""
+        )
+        return {str(r[0]): str(r[1]) for r in rows}
+
+    # --- notices ----------------------------------------------------------------------------
+    #
+    # A notice is one text for many chats (an announcement, "this topic was removed"); each
+    # chat gets it in its language through the outbox, like a card: paced, retried, and held
+    # by quiet hours, but never gathered into a digest.
+
+    async def draft_notice(self, text: NoticeText, *, created_by: int, now: float) -> int:
+        """An announcement waiting for its admin's confirmation; its id."""
+        row = await self._write_one(
+            """INSERT INTO notices (kind, body_ru, body_en, created_by, created_at)
+               VALUES ('announcement', ?, ?, ?, ?) RETURNING id""",
+            (text.ru, text.en, created_by, now),
+        )
+        assert row is not None
+        (notice_id,) = row
+        return int(notice_id)
+
+    async def notice(self, notice_id: int) -> Notice | None:
+        row = await self._one(
+            """SELECT id, kind, body_ru, body_en, status, created_by, chats FROM notices
+               WHERE id = ?""",
+            (notice_id,),
+        )
+        if row is None:
+            return None
+        return Notice(
+            id=row[0],
+            kind=row[1],
+            text=NoticeText(ru=row[2], en=row[3]),
+            status=row[4],
+            created_by=row[5],
+            chats=row[6],
+        )
+
+    async def queue_notice(self, notice_id: int, *, now: float) -> int | None:
+        """Send a draft to every active chat: one INSERT … SELECT however many chats there
+        are. How many rows were queued; None when it is no longer a draft (sent or cancelled
+        already: a second press sends nothing)."""
+        async with self._transaction() as conn:
+            cursor = await conn.execute(
+                """UPDATE notices SET status = 'queued', queued_at = ?
+                   WHERE id = ? AND status = 'draft'""",
+                (now, notice_id),
+            )
+            if cursor.rowcount == 0:
+                return None
+            return await self._fan_out(conn, notice_id, now, _ACTIVE_CHATS, ())
+
+    async def cancel_notice(self, notice_id: int) -> bool:
+        """A draft is dropped; False when it is not a draft (any more)."""
+        async with self._transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE notices SET status = 'cancelled' WHERE id = ? AND status = 'draft'",
+                (notice_id,),
+            )
+        return cursor.rowcount > 0
+
+    async def active_chats(self) -> int:
+        ((count,),) = await self._all("SELECT count(*) FROM chats WHERE active = 1")
+        return int(count)
+
+    async def _queue_notice(
+        self,
+        conn: aiosqlite.Connection,
+        kind: str,
+        text: NoticeText,
+        *,
+        now: float,
+        audience: str,
+        params: Sequence[Any],
+    ) -> int:
+        """A notice queued at once for the (chat_id, thread_id) rows `audience` selects."""
+        async with conn.execute(
+            """INSERT INTO notices (kind, body_ru, body_en, status, created_at, queued_at)
+               VALUES (?, ?, ?, 'queued', ?, ?) RETURNING id""",
+            (kind, text.ru, text.en, now, now),
+        ) as cursor:
+            ((notice_id,),) = await cursor.fetchall()
+        return await self._fan_out(conn, int(notice_id), now, audience, params)
+
+    @staticmethod
+    async def _fan_out(
+        conn: aiosqlite.Connection,
+        notice_id: int,
+        now: float,
+        audience: str,
+        params: Sequence[Any],
+    ) -> int:
+        cursor = await conn.execute(
+            f"""INSERT INTO outbox (chat_id, thread_id, notice_id, created_at)
+                SELECT chat_id, thread_id, ?, ? FROM ({audience}) WHERE true
+                ON CONFLICT DO NOTHING""",
+            (notice_id, now, *params),
+        )
+        queued = cursor.rowcount
+        await conn.execute("UPDATE notices SET chats = ? WHERE id = ?", (queued, notice_id))
+        return queued
+
+    # --- stats ------------------------------------------------------------------------------
+
+    async def bot_stats(self, *, since: float) -> BotStats:
+        """Counts for admins' /stats; "today" is from `since` (the day's start)."""
+        ((active, private, groups, channels, paused),) = await self._all(
+            """SELECT count(*) FILTER (WHERE active = 1),
+                      count(*) FILTER (WHERE active = 1 AND type = 'private'),
+                      count(*) FILTER (WHERE active = 1 AND type IN ('group', 'supergroup')),
+                      count(*) FILTER (WHERE active = 1 AND type = 'channel'),
+                      count(*) FILTER (WHERE active = 0)
+               FROM chats"""
+        )
+        topics = await self._all(
+            """SELECT t.id, t.slug, t.name_ru, t.name_en, t.keywords,
+                      (SELECT count(*) FROM subscriptions s JOIN chats c ON c.id = s.chat_id
+                       WHERE s.topic_id = t.id AND c.active = 1) AS n
+               FROM topics t ORDER BY n DESC, t.slug"""
+        )
+        ((healthy, failing, stopped),) = await self._all(
+            """SELECT count(*) FILTER (WHERE enabled = 1 AND error_count = 0),
+                      count(*) FILTER (WHERE enabled = 1 AND error_count > 0),
+                      count(*) FILTER (WHERE enabled = 0)
+               FROM feeds"""
+        )
+        ((pending, failed, sent),) = await self._all(
+            """SELECT count(*) FILTER (WHERE status IN ('pending', 'sending')),
+                      count(*) FILTER (WHERE status = 'failed' AND created_at >= ?),
+                      count(*) FILTER (WHERE status = 'sent' AND sent_at >= ?)
+               FROM outbox""",
+            (since, since),
+        )
+        ((items,),) = await self._all("SELECT count(*) FROM items")
+        ((size,),) = await self._all(
+            "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()"
+        )
+        return BotStats(
+            chats_active=active,
+            chats_private=private,
+            chats_groups=groups,
+            chats_channels=channels,
+            chats_paused=paused,
+            topics=tuple((_topic(r), int(r[5])) for r in topics),
+            feeds_healthy=healthy,
+            feeds_failing=failing,
+            feeds_paused=stopped,
+            outbox_pending=pending,
+            failed_today=failed,
+            sent_today=sent,
+            items=items,
+            database_bytes=size,
+        )
 
     # --- feeds --------------------------------------------------------------------------
 
@@ -1410,6 +1666,20 @@ def _follow(row: aiosqlite.Row) -> Follow:
     )
 
 
+# Who hears of a topic's change: active chats (each forum thread apart) subscribed to topic ?
+# whose language ('ru', or 'en' for any other) is in the JSON list ?.
+_SUBSCRIBERS_IN_LANGUAGES = """
+    SELECT DISTINCT s.chat_id, s.thread_id FROM subscriptions s JOIN chats c ON c.id = s.chat_id
+    WHERE s.topic_id = ? AND c.active = 1
+      AND (CASE c.language WHEN 'ru' THEN 'ru' ELSE 'en' END) IN (SELECT value FROM json_each(?))
+"""
+_ACTIVE_CHATS = "SELECT id AS chat_id, 0 AS thread_id FROM chats WHERE active = 1"
+
+
+def _keywords_json(keywords: Sequence[str]) -> str:
+    return json.dumps(list(keywords), ensure_ascii=False)
+
+
 def _chunks(values: list[Any]) -> list[list[Any]]:
     return [values[i : i + _CHUNK] for i in range(0, len(values), _CHUNK)]
 
@@ -1504,12 +1774,17 @@ def _chat(row: aiosqlite.Row) -> Chat:
     )
 
 
+# A notice's row has no item (its item columns are NULL) but the text in the chat's language.
 _OUTBOX_SELECT = f"""SELECT o.id AS outbox_id, o.chat_id, o.thread_id, o.attempts, o.more,
                             o.message_ids, o.digest_id, c.language AS chat_language,
                             c.timezone AS chat_timezone, c.quiet_start, c.quiet_end,
+                            CASE c.language WHEN 'ru' THEN n.body_ru ELSE n.body_en END
+                                AS notice,
                             {_ITEM_COLUMNS}
                      FROM outbox o JOIN chats c ON c.id = o.chat_id
-                          JOIN items i ON i.id = o.item_id JOIN feeds f ON f.id = i.feed_id"""
+                          LEFT JOIN items i ON i.id = o.item_id
+                          LEFT JOIN feeds f ON f.id = i.feed_id
+                          LEFT JOIN notices n ON n.id = o.notice_id"""
 
 
 def _outbox_entry(
@@ -1522,11 +1797,12 @@ def _outbox_entry(
         row["thread_id"],
         row["attempts"],
         row["chat_language"],
-        _item(row),
+        _item(row) if row["id"] is not None else None,
         more=row["more"],
         parts_sent=len(row["message_ids"].split()),
         chat_timezone=row["chat_timezone"],
         quiet=(start, end) if start is not None and end is not None else None,
         digest=digest,
         followed=followed,
+        notice=row["notice"],
     )

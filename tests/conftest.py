@@ -3,10 +3,12 @@ connection leaves loopback; the article reader's crashes are not swallowed."""
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import socket
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -43,6 +45,33 @@ def _loopback_only(address: object) -> None:
             raise ConnectionRefusedError(f"tests may only connect to 127.0.0.1, not {host}")
 
 
+_real_getaddrinfo = socket.getaddrinfo
+_LOCAL_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost"}
+
+
+def _local_getaddrinfo(host: object, *args: Any, **kwargs: Any) -> Any:
+    """Names are looked up only when they are local: a test never asks a DNS server about a
+    real name (an address literal needs no server and is let through)."""
+    name = host.decode() if isinstance(host, bytes) else host
+    if isinstance(name, str) and name.lower().rstrip(".") not in _LOCAL_NAMES:
+        try:
+            if not _numeric_ipv4(name):  # "127.1", "0x7f.0.0.1": inet_aton's spellings
+                ipaddress.ip_address(name.split("%")[0])
+        except ValueError:
+            raise socket.gaierror(
+                socket.EAI_NONAME, f"tests look up no real names: {name}"
+            ) from None
+    return _real_getaddrinfo(host, *args, **kwargs)  # type: ignore[arg-type]
+
+
+def _numeric_ipv4(name: str) -> bool:
+    try:
+        socket.inet_aton(name)
+    except OSError:
+        return False
+    return True
+
+
 def _guarded_connect(self: socket.socket, address: object) -> None:
     _loopback_only(address)
     _real_connect(self, address)  # type: ignore[arg-type]
@@ -55,12 +84,15 @@ def _guarded_connect_ex(self: socket.socket, address: object) -> int:
 
 @pytest.fixture(autouse=True, scope="session")
 def _no_network_outside_loopback() -> Iterator[None]:
-    """Every test runs with connections outside 127.0.0.1 refused, so none can leak out."""
+    """Every test runs with connections outside 127.0.0.1 refused, and DNS asked about no real
+    name, so none can leak out."""
     socket.socket.connect = _guarded_connect  # type: ignore[method-assign]
     socket.socket.connect_ex = _guarded_connect_ex  # type: ignore[method-assign]
+    socket.getaddrinfo = _local_getaddrinfo
     yield
     socket.socket.connect = _real_connect  # type: ignore[method-assign]
     socket.socket.connect_ex = _real_connect_ex  # type: ignore[method-assign]
+    socket.getaddrinfo = _real_getaddrinfo
 
 
 @pytest.fixture(autouse=True, scope="session")

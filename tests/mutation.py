@@ -131,6 +131,7 @@ TEST_MAP: dict[str, tuple[str, ...]] = {
         "tests/feeds/test_sync.py",
         "tests/feeds/test_refresh.py",
         "tests/e2e/test_crash.py",
+        "tests/e2e/test_admin_topics.py",  # topics admins changed, after a restart
     ),
     "bot/config.py": (
         "tests/unit/test_config.py",
@@ -161,6 +162,7 @@ TEST_MAP: dict[str, tuple[str, ...]] = {
         "tests/e2e/test_commands.py",
         "tests/e2e/test_crash.py",
         "tests/e2e/test_buttons.py",  # the keyboard under a card
+        "tests/e2e/test_announce.py",  # notices: in the chat's language, quiet hours
     ),
     "bot/delivery/pacing.py": (
         "tests/delivery/test_pacing.py",
@@ -221,7 +223,17 @@ TEST_MAP: dict[str, tuple[str, ...]] = {
         "tests/e2e/test_feed_health.py",
         "tests/e2e/test_commands.py",
         "tests/e2e/test_feed_to_subscriber.py",
+        "tests/e2e/test_stats.py",
+        "tests/e2e/test_admin_refusals.py",
     ),
+    # --- admins in Telegram: topics, announcements, statistics ---
+    "bot/topic_forms.py": ("tests/unit/test_topic_forms.py", "tests/e2e/test_admin_topics.py"),
+    "bot/delivery/notices.py": ("tests/e2e/test_admin_topics.py", "tests/e2e/test_announce.py"),
+    "handlers/topics_admin.py": (
+        "tests/e2e/test_admin_topics.py",
+        "tests/e2e/test_admin_refusals.py",
+    ),
+    "handlers/announce.py": ("tests/e2e/test_announce.py", "tests/e2e/test_admin_refusals.py"),
     "handlers/opml.py": ("tests/e2e/test_opml_e2e.py", "tests/e2e/test_handlers.py"),
     "handlers/settings.py": ("tests/e2e/test_language.py", "tests/e2e/test_digests.py"),
     "handlers/membership.py": ("tests/e2e/test_handlers.py", "tests/e2e/test_commands.py"),
@@ -270,6 +282,9 @@ TEST_MAP: dict[str, tuple[str, ...]] = {
         "tests/e2e/test_digests.py",
         "tests/e2e/test_channels.py",
         "tests/e2e/test_crash.py",
+        "tests/e2e/test_admin_topics.py",
+        "tests/e2e/test_announce.py",
+        "tests/e2e/test_stats.py",
     ),
 }
 

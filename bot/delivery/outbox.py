@@ -271,9 +271,9 @@ class Sender:
             if "can't parse entities" not in reason and "too long" not in reason:
                 raise
             log.warning(
-                "chat %s refused a part of item %s (%s): sent as plain text",
+                "chat %s refused a part of %s (%s): sent as plain text",
                 entry.chat_id,
-                entry.item.id,
+                entry.subject,
                 exc,
             )
         return await self._send_plain(entry, plain_text(text), MESSAGE_LIMIT, markup)
@@ -321,7 +321,7 @@ class Sender:
         """The buttons under an item's card (bot/delivery/render.py card_keyboard). None for
         digests, "and N more" rows and channels: anyone reading a channel could press them.
         Storage failing here is storage failing: the row is handed back and sending pauses."""
-        if entry.digest or entry.more:
+        if entry.digest or entry.more or entry.item is None:  # a notice has no buttons
             return None
         storage = self._storage
         try:
@@ -347,6 +347,9 @@ class Sender:
         )
 
     def _messages(self, entry: OutboxEntry, timezone: str) -> list[str]:
+        if entry.notice is not None:  # an announcement or a topic's news: made when queued
+            return [entry.notice]
+        assert entry.item is not None  # a row carries an item or a notice (a CHECK says so)
         if entry.digest:
             when = format_date(self._clock(), timezone)
             return render_digest(entry.digest, entry.chat_language, when)
@@ -379,7 +382,7 @@ class Sender:
             self._blocked.add(entry.chat_id)
             return partial(storage.deactivate_chat, entry.chat_id)
         if isinstance(exc, BadRequest):
-            log.warning("chat %s refused item %s: %s", entry.chat_id, entry.item.id, exc)
+            log.warning("chat %s refused %s: %s", entry.chat_id, entry.subject, exc)
             return partial(storage.mark_failed, entry.id, error=f"bad request: {exc}")
         if entry.attempts + 1 < MAX_ATTEMPTS:  # 5xx, network, timeouts: Telegram will be back
             not_before = now + retry_delay(entry.attempts)

@@ -37,6 +37,11 @@ MESSAGES: dict[str, str] = {
         "/feed &lt;id&gt; — one feed in detail\n"
         "/refresh &lt;id&gt; — check a feed now\n"
         "/delivery — delivery: queue, sent, failures\n"
+        "/addtopic &lt;slug&gt; | &lt;name ru&gt; | &lt;name en&gt; | &lt;keywords&gt; — add a topic\n"
+        "/edittopic &lt;topic&gt; name_ru|name_en|keywords &lt;value&gt; — change a topic\n"
+        "/removetopic &lt;topic&gt; — remove a topic (its subscribers are told)\n"
+        "/stats — the bot at a glance\n"
+        "/announce &lt;text&gt; — a message to every chat, after a preview\n"
         "/export — all feeds as an OPML file\n"
         "Send me an .opml file to follow its feeds"
     ),
@@ -269,4 +274,130 @@ MESSAGES: dict[str, str] = {
     "share_text": "News on “{name}” in Telegram",
     "button_share": "📤 Share",
     "button_add_to_group": "👥 Add to a group",
+    # --- admins in Telegram: topics, announcements, statistics ---
+    "cmd_addtopic": "add a topic",
+    "cmd_edittopic": "change a topic",
+    "cmd_removetopic": "remove a topic",
+    "cmd_stats": "the bot at a glance",
+    "cmd_announce": "a message to every chat",
+    "usage_addtopic": (
+        "Add a topic: its slug (2 to 32 latin letters, digits or “-”), its name in Russian and "
+        "in English, then keywords, separated by “|” or each on a new line:\n"
+        "<code>/addtopic energy | Энергетика | Energy | нефть, газ, электростанция</code>\n"
+        "Keywords are words or phrases, matched in any of their forms; no patterns."
+    ),
+    "topic_bad_slug": (
+        "“{slug}” cannot be a topic's slug: 2 to 32 lowercase latin letters, digits or “-”, "
+        "e.g. <code>energy</code>."
+    ),
+    "topic_slug_taken": "There is already a topic <code>{slug}</code>. Change it: /edittopic {slug}",
+    "topic_value_missing": "Nothing is given for <code>{field}</code>.",
+    "topic_bad_name": (
+        "“{name}” cannot be <code>{field}</code>: at most 64 characters, and no control characters."
+    ),
+    "topic_name_taken": (
+        "“{name}” already names the topic <code>{slug}</code>: people could not tell the two "
+        "apart when they subscribe."
+    ),
+    "topic_bad_keyword": (
+        "“{keyword}” is not a plain keyword: a word or a phrase of up to 5 words and 60 "
+        "characters, letters only: no digits, no patterns such as * or [ ]."
+    ),
+    "topic_keywords_too_many": "A topic has at most {most} keywords.",
+    "topic_added": (
+        "Topic added: <b>{name}</b> (<code>{slug}</code>). Keywords: {keywords}.\n"
+        "It files the news that arrives from now on. Subscribe: /subscribe {slug}"
+    ),
+    "usage_edittopic": (
+        "Change a topic: <code>/edittopic &lt;topic&gt; name_ru|name_en|keywords "
+        "&lt;value&gt;</code>, e.g.\n<code>/edittopic energy name_en Energy and oil</code>\n"
+        "Keywords: a list replaces them, <code>+ coal</code> adds, <code>- gas</code> removes, "
+        "<code>-</code> removes them all.\n/edittopic &lt;topic&gt; shows the topic."
+    ),
+    "topic_unknown_field": "A topic has no “{field}”: name_ru, name_en or keywords.",
+    "topic_shown": (
+        "<b>{name}</b> (<code>{slug}</code>)\nname_ru: {name_ru}\nname_en: {name_en}\n"
+        "keywords: {keywords}\nTo change it, send e.g.:\n<code>{example}</code>"
+    ),
+    "topic_from_config": (
+        "It is listed in the configuration file: from now on the changes made here stand, and "
+        "the file's entry for it is not applied at start-up."
+    ),
+    "topic_edited": "Topic <code>{slug}</code> changed: <b>{name}</b>. Keywords: {keywords}.",
+    "topic_renamed_told_n": (
+        "{n} subscribed chat will be told of the new name.|"
+        "{n} subscribed chats will be told of the new name."
+    ),
+    "topic_unchanged": "Nothing changed: the topic is like that already.",
+    "usage_removetopic": (
+        "Usage: /removetopic &lt;topic&gt; (its slug or name). Its subscribers are told, and "
+        "their subscriptions removed."
+    ),
+    "removetopic_confirm": (
+        "Remove the topic <b>{name}</b> (<code>{slug}</code>)? {subscribers}: they will be "
+        "told, and their subscriptions removed. Its news stays stored."
+    ),
+    "removetopic_subscribers_n": "{n} chat is subscribed|{n} chats are subscribed",
+    "button_remove_topic": "🗑 Remove",
+    "button_keep_topic": "Keep it",
+    "topic_removed_told_n": (
+        "Topic <b>{name}</b> (<code>{slug}</code>) removed; {n} chat will be told.|"
+        "Topic <b>{name}</b> (<code>{slug}</code>) removed; {n} chats will be told."
+    ),
+    "topic_kept": "The topic <b>{name}</b> stays.",
+    "topic_gone": "This topic is gone already.",
+    "notice_topic_removed": (
+        "ℹ️ The topic “{name}” has been removed by the bot's admins: its news will no longer "
+        "come. Other topics: /topics"
+    ),
+    "notice_topic_renamed": "ℹ️ The topic “{old}” is now called “{new}”. Your subscription stays.",
+    "usage_announce": (
+        "Usage: /announce &lt;text&gt;. I show it first, then send it to every active chat "
+        "({chats}) once you confirm. The text goes as written; new lines are kept."
+    ),
+    "chats_n": "{n} chat|{n} chats",
+    "announce_no_chats": "There are no active chats yet: nobody to send it to.",
+    "announce_too_long_n": (
+        "The announcement is {n} character long; at most {most} go in one message.|"
+        "The announcement is {n} characters long; at most {most} go in one message."
+    ),
+    "announce_preview_n": (
+        "📢 <b>Preview.</b> This goes to {n} chat, as written below:|"
+        "📢 <b>Preview.</b> This goes to {n} chats, as written below:"
+    ),
+    "announce_send_n": "✅ Send to {n} chat|✅ Send to {n} chats",
+    "button_cancel": "Cancel",
+    "announce_queued_n": (
+        "📢 Queued for {n} chat; it goes out at the pace Telegram allows (/delivery shows "
+        "the queue):|"
+        "📢 Queued for {n} chats; it goes out at the pace Telegram allows (/delivery shows "
+        "the queue):"
+    ),
+    "announce_cancelled": "Cancelled: nothing was sent.",
+    "announce_already_n": "Already sent to {n} chat.|Already sent to {n} chats.",
+    "announce_was_cancelled": "This announcement was cancelled.",
+    "announce_not_yours": "Only the admin who wrote this announcement can send or cancel it.",
+    "stats_header": "📊 <b>Statistics</b>",
+    "stats_chats": "Chats: {active} ({kinds}) · {paused}",
+    "stats_active_n": "{n} active|{n} active",
+    "stats_private_n": "{n} private|{n} private",
+    "stats_groups_n": "{n} group|{n} groups",
+    "stats_channels_n": "{n} channel|{n} channels",
+    "stats_paused_n": "{n} paused|{n} paused",
+    "stats_topics": "Subscriptions by topic:",
+    "stats_topic_line_n": (
+        "• {name} (<code>{slug}</code>): {n} subscription|"
+        "• {name} (<code>{slug}</code>): {n} subscriptions"
+    ),
+    "stats_feeds": "Feeds: {healthy} · {failing} · {paused}",
+    "stats_healthy_n": "✅ {n} healthy|✅ {n} healthy",
+    "stats_failing_n": "⚠️ {n} failing|⚠️ {n} failing",
+    "stats_feeds_paused_n": "⏸ {n} paused|⏸ {n} paused",
+    "stats_outbox": "Outbox: {pending} · failed today: {failed}",
+    "stats_pending_n": "{n} delivery waiting|{n} deliveries waiting",
+    "stats_sent": "Delivered today ({timezone}): {sent}",
+    "stats_storage_n": "Stored: {n} item · database {size}|Stored: {n} items · database {size}",
+    "size_kb": "{size} KB",
+    "size_mb": "{size} MB",
+    "size_gb": "{size} GB",
 }

@@ -1,2 +1,0 @@
--- Reserved: migration 008 belongs to another branch (admin). This empty file keeps the numbers
--- without a gap until that branch is merged; delete it then.
