@@ -172,7 +172,7 @@ def build_application(
     app.add_handler(CommandHandler("mysubs", subscriptions.mysubs))
     app.add_handler(CommandHandler("digest", settings.digest))
     app.add_handler(CommandHandler("quiet", settings.quiet))
-    app.add_handler(CommandHandler("timezone", settings.timezone))
+    app.add_handler(CommandHandler(["timezone", "tz"], settings.timezone))
     app.add_handler(CommandHandler("settings", settings.show))
     app.add_handler(CommandHandler("lang", settings.language))
     app.add_handler(CommandHandler("latest", news.latest))
@@ -201,6 +201,8 @@ def build_application(
     )
     # Buttons: each kind of press to its handler; a press nobody handles is out of date.
     app.add_handler(CallbackQueryHandler(settings.language_pressed, settings.SET_LANGUAGE.pattern))
+    # /settings: its pages and choices
+    app.add_handler(CallbackQueryHandler(settings.settings_pressed, settings.SETTINGS_BUTTONS))
     app.add_handler(CallbackQueryHandler(stale_button))
     # The bot blocked, removed, or let back in: the chat is paused or resumed at once.
     app.add_handler(ChatMemberHandler(membership.my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))

@@ -111,6 +111,7 @@ class Chat:
     timezone: str | None = None  # None: the configured one
     digest_times: tuple[int, ...] = ()  # minutes after local midnight; () for instant cards
     quiet: tuple[int, int] | None = None  # (start, end), minutes after local midnight
+    link_previews: bool | None = None  # None: the configured default
 
 
 @dataclass(frozen=True)
@@ -148,6 +149,7 @@ class OutboxEntry:
     chat_timezone: str | None = None
     quiet: tuple[int, int] | None = None
     digest: tuple[DigestLine, ...] = ()  # not empty: this row carries the chat's digest
+    link_previews: bool | None = None  # the chat's choice; None: the configured default
 
 
 @dataclass(frozen=True)

@@ -724,6 +724,16 @@ class Storage:
             Subscription(r["chat_id"], r["thread_id"], _topic(r, offset=3), r["mode"]) for r in rows
         ]
 
+    # --- chat settings --------------------------------------------------------------------
+
+    async def set_link_previews(self, chat_id: int, previews: bool | None) -> None:
+        """Link previews under what the sender pushes to the chat (None: the configured
+        default)."""
+        await self._execute(
+            "UPDATE chats SET link_previews = ? WHERE id = ?",
+            (None if previews is None else int(previews), chat_id),
+        )
+
     # --- updates taken from Telegram (a journal, so a crash loses no command) -------------
 
     async def journal_updates(self, updates: Sequence[tuple[int, str]], *, now: float) -> None:
@@ -990,7 +1000,9 @@ def _item(row: aiosqlite.Row) -> Item:
     )
 
 
-_CHAT_COLUMNS = "id, type, language, active, timezone, digest_times, quiet_start, quiet_end"
+_CHAT_COLUMNS = (
+    "id, type, language, active, timezone, digest_times, quiet_start, quiet_end, link_previews"
+)
 
 
 def _chat(row: aiosqlite.Row) -> Chat:
@@ -1003,12 +1015,19 @@ def _chat(row: aiosqlite.Row) -> Chat:
         timezone=row[4],
         digest_times=tuple(int(t) for t in row[5].split()),
         quiet=quiet,
+        link_previews=_flag(row[8]),
     )
+
+
+def _flag(value: int | None) -> bool | None:
+    """A yes/no column that may be unset (NULL: the configured default)."""
+    return None if value is None else bool(value)
 
 
 _OUTBOX_SELECT = f"""SELECT o.id AS outbox_id, o.chat_id, o.thread_id, o.attempts, o.more,
                             o.message_ids, o.digest_id, c.language AS chat_language,
                             c.timezone AS chat_timezone, c.quiet_start, c.quiet_end,
+                            c.link_previews AS chat_link_previews,
                             {_ITEM_COLUMNS}
                      FROM outbox o JOIN chats c ON c.id = o.chat_id
                           JOIN items i ON i.id = o.item_id JOIN feeds f ON f.id = i.feed_id"""
@@ -1028,4 +1047,5 @@ def _outbox_entry(row: aiosqlite.Row, digest: tuple[DigestLine, ...] = ()) -> Ou
         chat_timezone=row["chat_timezone"],
         quiet=(start, end) if start is not None and end is not None else None,
         digest=digest,
+        link_previews=_flag(row["chat_link_previews"]),
     )

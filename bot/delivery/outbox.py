@@ -18,7 +18,7 @@ from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import Any
 
-from telegram import Message
+from telegram import LinkPreviewOptions, Message
 from telegram.constants import ParseMode
 from telegram.error import (
     BadRequest,
@@ -289,8 +289,17 @@ class Sender:
             text,
             parse_mode=parse_mode,
             message_thread_id=entry.thread_id or None,
+            link_preview_options=self._link_previews(entry),
             rate_limit_args=BROADCAST if self._bot.rate_limiter else None,
         )
+
+    def _link_previews(self, entry: OutboxEntry) -> LinkPreviewOptions | None:
+        """The chat's own choice of link previews; none made: the Bot's default (the
+        configuration's)."""
+        if entry.link_previews is None:
+            defaults = self._bot.defaults
+            return defaults.link_preview_options if defaults else None
+        return LinkPreviewOptions(is_disabled=not entry.link_previews)
 
     def _messages(self, entry: OutboxEntry, timezone: str) -> list[str]:
         if entry.digest:
