@@ -192,7 +192,7 @@ def build_application(
     app.add_handler(CommandHandler("following", follows.following))
     app.add_handler(CommandHandler("digest", settings.digest))
     app.add_handler(CommandHandler("quiet", settings.quiet))
-    app.add_handler(CommandHandler("timezone", settings.timezone))
+    app.add_handler(CommandHandler(["timezone", "tz"], settings.timezone))
     app.add_handler(CommandHandler("settings", settings.show))
     app.add_handler(CommandHandler("lang", settings.language))
     app.add_handler(CommandHandler("latest", news.latest))
@@ -249,6 +249,8 @@ def build_application(
     ]
     for pressed, action in presses:
         app.add_handler(CallbackQueryHandler(pressed, action.pattern))
+    # /settings: its pages and choices (several actions, one handler)
+    app.add_handler(CallbackQueryHandler(settings.settings_pressed, settings.SETTINGS_BUTTONS))
     app.add_handler(CallbackQueryHandler(stale_button))
     # The bot blocked, removed, or let back in: the chat is paused or resumed at once.
     app.add_handler(ChatMemberHandler(membership.my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))

@@ -117,6 +117,7 @@ class Chat:
     timezone: str | None = None  # None: the configured one
     digest_times: tuple[int, ...] = ()  # minutes after local midnight; () for instant cards
     quiet: tuple[int, int] | None = None  # (start, end), minutes after local midnight
+    link_previews: bool | None = None  # None: the configured default
 
 
 @dataclass(frozen=True)
@@ -162,6 +163,8 @@ class OutboxEntry:
     def subject(self) -> str:
         """What the row delivers, for log lines."""
         return f"item {self.item.id}" if self.item is not None else f"the notice of row {self.id}"
+
+    link_previews: bool | None = None  # the chat's choice; None: the configured default
 
 
 @dataclass(frozen=True)

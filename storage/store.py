@@ -1423,6 +1423,16 @@ class Storage:
         ) as cursor:
             return {int(r[0]): str(r[1]) for r in await cursor.fetchall() if r[1] is not None}
 
+    # --- chat settings --------------------------------------------------------------------
+
+    async def set_link_previews(self, chat_id: int, previews: bool | None) -> None:
+        """Link previews under what the sender pushes to the chat (None: the configured
+        default)."""
+        await self._execute(
+            "UPDATE chats SET link_previews = ? WHERE id = ?",
+            (None if previews is None else int(previews), chat_id),
+        )
+
     # --- updates taken from Telegram (a journal, so a crash loses no command) -------------
 
     async def journal_updates(self, updates: Sequence[tuple[int, str]], *, now: float) -> None:
@@ -1758,7 +1768,9 @@ def _item(row: aiosqlite.Row) -> Item:
     )
 
 
-_CHAT_COLUMNS = "id, type, language, active, timezone, digest_times, quiet_start, quiet_end"
+_CHAT_COLUMNS = (
+    "id, type, language, active, timezone, digest_times, quiet_start, quiet_end, link_previews"
+)
 
 
 def _chat(row: aiosqlite.Row) -> Chat:
@@ -1771,7 +1783,13 @@ def _chat(row: aiosqlite.Row) -> Chat:
         timezone=row[4],
         digest_times=tuple(int(t) for t in row[5].split()),
         quiet=quiet,
+        link_previews=_flag(row[8]),
     )
+
+
+def _flag(value: int | None) -> bool | None:
+    """A yes/no column that may be unset (NULL: the configured default)."""
+    return None if value is None else bool(value)
 
 
 # A notice's row has no item (its item columns are NULL) but the text in the chat's language.
@@ -1780,6 +1798,7 @@ _OUTBOX_SELECT = f"""SELECT o.id AS outbox_id, o.chat_id, o.thread_id, o.attempt
                             c.timezone AS chat_timezone, c.quiet_start, c.quiet_end,
                             CASE c.language WHEN 'ru' THEN n.body_ru ELSE n.body_en END
                                 AS notice,
+                            c.link_previews AS chat_link_previews,
                             {_ITEM_COLUMNS}
                      FROM outbox o JOIN chats c ON c.id = o.chat_id
                           LEFT JOIN items i ON i.id = o.item_id
@@ -1805,4 +1824,5 @@ def _outbox_entry(
         digest=digest,
         followed=followed,
         notice=row["notice"],
+        link_previews=_flag(row["chat_link_previews"]),
     )

@@ -151,11 +151,13 @@ TEST_MAP: dict[str, tuple[str, ...]] = {
     ),
     "bot/delivery/schedule.py": (
         "tests/unit/test_schedule.py",
+        "tests/unit/test_settings_view.py",  # UTC offsets on the time zone buttons
         "tests/e2e/test_digests.py",
     ),
     "bot/delivery/outbox.py": (
         "tests/delivery/test_sender.py",
         "tests/e2e/test_digests.py",  # quiet hours, digests, a chat's time zone
+        "tests/e2e/test_settings_keyboard.py",  # a chat's own link previews
         "tests/delivery/test_pacing.py",
         "tests/e2e/test_handlers.py",  # forum threads, blocked chats
         "tests/e2e/test_feed_to_subscriber.py",
@@ -235,7 +237,12 @@ TEST_MAP: dict[str, tuple[str, ...]] = {
     ),
     "handlers/announce.py": ("tests/e2e/test_announce.py", "tests/e2e/test_admin_refusals.py"),
     "handlers/opml.py": ("tests/e2e/test_opml_e2e.py", "tests/e2e/test_handlers.py"),
-    "handlers/settings.py": ("tests/e2e/test_language.py", "tests/e2e/test_digests.py"),
+    "handlers/settings.py": (
+        "tests/unit/test_settings_view.py",
+        "tests/e2e/test_settings_keyboard.py",
+        "tests/e2e/test_language.py",
+        "tests/e2e/test_digests.py",
+    ),
     "handlers/membership.py": ("tests/e2e/test_handlers.py", "tests/e2e/test_commands.py"),
     # --- topic toggles, card buttons, deep links and /share ---
     "handlers/start.py": (

@@ -19,7 +19,7 @@ from dataclasses import replace
 from functools import partial
 from typing import Any
 
-from telegram import Chat, InlineKeyboardMarkup, Message
+from telegram import Chat, InlineKeyboardMarkup, LinkPreviewOptions, Message
 from telegram.constants import ParseMode
 from telegram.error import (
     BadRequest,
@@ -312,6 +312,7 @@ class Sender:
             parse_mode=parse_mode,
             message_thread_id=entry.thread_id or None,
             reply_markup=markup,
+            link_preview_options=self._link_previews(entry),
             rate_limit_args=BROADCAST if self._bot.rate_limiter else None,
         )
 
@@ -345,6 +346,14 @@ class Sender:
         return card_keyboard(
             entry.item.id, documents, topic, entry.chat_language, thread=entry.thread_id
         )
+
+    def _link_previews(self, entry: OutboxEntry) -> LinkPreviewOptions | None:
+        """The chat's own choice of link previews; none made: the Bot's default (the
+        configuration's)."""
+        if entry.link_previews is None:
+            defaults = self._bot.defaults
+            return defaults.link_preview_options if defaults else None
+        return LinkPreviewOptions(is_disabled=not entry.link_previews)
 
     def _messages(self, entry: OutboxEntry, timezone: str) -> list[str]:
         if entry.notice is not None:  # an announcement or a topic's news: made when queued

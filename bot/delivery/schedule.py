@@ -70,3 +70,12 @@ def quiet_until(now: float, tz: ZoneInfo, quiet: tuple[int, int] | None) -> floa
         return None
     day = local.date() if minute < end else local.date() + timedelta(days=1)
     return _local_instant(day, end, tz)
+
+
+def utc_offset(tz: ZoneInfo, now: float) -> str:
+    """The zone's offset from UTC at `now`, as people write it: 'UTC+3', 'UTC-3:30', 'UTC+0'."""
+    offset = datetime.fromtimestamp(now, tz).utcoffset() or timedelta(0)
+    minutes = int(offset.total_seconds()) // 60
+    sign, minutes = ("-", -minutes) if minutes < 0 else ("+", minutes)
+    hours, rest = divmod(minutes, 60)
+    return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")

@@ -400,4 +400,27 @@ MESSAGES: dict[str, str] = {
     "size_kb": "{size} KB",
     "size_mb": "{size} MB",
     "size_gb": "{size} GB",
+    # --- settings keyboard ---
+    "settings_language": "🌐 Language: {language}",
+    "settings_delivery": "📬 Delivery",
+    "settings_timezone": "🕑 Time zone",
+    "settings_quiet": "🌙 Quiet hours",
+    "settings_previews_on": "🔗 Link previews: on",
+    "settings_previews_off": "🔗 Link previews: off",
+    "settings_back": "◀ Back",
+    "settings_delivery_page": (
+        "<b>Delivery</b>: {mode}.\nChoose, or send your own digest times (up to {most} a day), "
+        "for example <code>/digest 07:30 20:00</code>."
+    ),
+    "settings_instant": "⚡ Every item at once",
+    "settings_digest_preset": "📰 Digest at {times}",
+    "settings_timezone_page": (
+        "<b>Time zone</b>: {timezone}, your time is {now}.\nChoose, or send any other, "
+        "for example <code>/tz Asia/Yekaterinburg</code>."
+    ),
+    "settings_quiet_page": (
+        "<b>Quiet hours</b>: {quiet}.\nNews due in them waits for their end. Choose, or send "
+        "your own, for example <code>/quiet 23:30 06:30</code>."
+    ),
+    "settings_quiet_off": "No quiet hours",
 }

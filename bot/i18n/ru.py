@@ -432,4 +432,27 @@ MESSAGES: dict[str, str] = {
     "size_kb": "{size} КБ",
     "size_mb": "{size} МБ",
     "size_gb": "{size} ГБ",
+    # --- settings keyboard ---
+    "settings_language": "🌐 Язык: {language}",
+    "settings_delivery": "📬 Доставка",
+    "settings_timezone": "🕑 Часовой пояс",
+    "settings_quiet": "🌙 Тихие часы",
+    "settings_previews_on": "🔗 Превью ссылок: вкл",
+    "settings_previews_off": "🔗 Превью ссылок: выкл",
+    "settings_back": "◀ Назад",
+    "settings_delivery_page": (
+        "<b>Доставка</b>: {mode}.\nВыберите или задайте своё время дайджеста (до {most} раз "
+        "в день), например <code>/digest 07:30 20:00</code>."
+    ),
+    "settings_instant": "⚡ Каждая новость сразу",
+    "settings_digest_preset": "📰 Дайджест в {times}",
+    "settings_timezone_page": (
+        "<b>Часовой пояс</b>: {timezone}, у вас сейчас {now}.\nВыберите или задайте любой "
+        "другой, например <code>/tz Asia/Yekaterinburg</code>."
+    ),
+    "settings_quiet_page": (
+        "<b>Тихие часы</b>: {quiet}.\nНовости, пришедшие в это время, ждут их конца. "
+        "Выберите или задайте свои, например <code>/quiet 23:30 06:30</code>."
+    ),
+    "settings_quiet_off": "Без тихих часов",
 }

@@ -1,2 +1,0 @@
--- Reserved: migration 009 belongs to another branch (chat_settings). This empty file keeps the numbers
--- without a gap until that branch is merged; delete it then.
