@@ -77,12 +77,12 @@ _SEARCH_ROW = """((CAST(max(0, CASE WHEN i.published_at IS NULL
 SEARCH_KEPT = 30 * 24 * 3600.0  # a search's buttons work this long
 SEARCH_COUNT_SQL = f"""SELECT count(*) FROM item_search
     WHERE item_search MATCH ? AND (rowid & {_ITEM_BITS}) <= ?"""
-SEARCH_PAGE_SQL = f"""SELECT {_ITEM_COLUMNS}
+# (The page's few rows are put back in the index's order in Python: no sort in SQL.)
+SEARCH_PAGE_SQL = f"""SELECT s.row AS search_row, {_ITEM_COLUMNS}
     FROM (SELECT rowid AS row FROM item_search
           WHERE item_search MATCH ? AND (rowid & {_ITEM_BITS}) <= ?
           ORDER BY rowid DESC LIMIT ? OFFSET ?) s
-    JOIN items i ON i.id = (s.row & {_ITEM_BITS}) JOIN feeds f ON f.id = i.feed_id
-    ORDER BY s.row DESC"""
+    JOIN items i ON i.id = (s.row & {_ITEM_BITS}) JOIN feeds f ON f.id = i.feed_id"""
 # /latest's pages walk items_newest_first (migration 010) backwards and stop at the page.
 LATEST_PAGE_SQL = f"""SELECT {_ITEM_COLUMNS} FROM items i JOIN feeds f ON f.id = i.feed_id
     WHERE i.story_id = i.id AND i.id <= ? AND f.by_users = 0
@@ -977,7 +977,7 @@ class Storage:
     ) -> list[Item]:
         """One page of the items that match, newest first (by publication, as /latest)."""
         rows = await self._all(SEARCH_PAGE_SQL, (match, newest_item, limit, offset))
-        return [_item(r) for r in rows]
+        return [_item(r) for r in sorted(rows, key=lambda r: -int(r["search_row"]))]
 
     async def newest_item_id(self) -> int:
         """The id of the last item stored (0 for none): where a search's pages stop."""

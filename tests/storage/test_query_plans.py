@@ -22,6 +22,7 @@ from typing import Any
 import aiosqlite
 import pytest
 
+from bot.search import match_expression, parse_query
 from storage import FeedCheck, ItemDraft, Storage, open_storage
 from storage.db import connect
 
@@ -190,6 +191,12 @@ class Hot:
     uses: tuple[str, ...]  # plan fragments that must appear (index and constraint)
 
 
+async def search(world: World) -> None:
+    match = match_expression(parse_query("Казахстан"))
+    await world.storage.search_count(match, newest_item=10**6)
+    await world.storage.search_items(match, newest_item=10**6, offset=0, limit=5)
+
+
 HOT = [
     Hot(
         "/latest",
@@ -200,6 +207,21 @@ HOT = [
         "/latest <topic>",
         lambda w: w.storage.latest_items(w.topic, 3),
         ("item_topics_newest (topic_id=?)",),
+    ),
+    Hot(
+        "/latest, a page",
+        lambda w: w.storage.latest_page(None, newest_item=10**6, offset=5, limit=5),
+        ("SCAN i USING INDEX items_newest_first",),
+    ),
+    Hot(
+        "/latest <topic>, a page",
+        lambda w: w.storage.latest_page(w.topic, newest_item=10**6, offset=5, limit=5),
+        ("item_topics_newest (topic_id=?)",),
+    ),
+    Hot(
+        "/search, count and a page",
+        search,
+        ("SCAN item_search VIRTUAL TABLE INDEX",),
     ),
     Hot("/summit", lambda w: w.storage.latest_summit(), ("SCAN i USING INDEX items_summits",)),
     Hot(
