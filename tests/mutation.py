@@ -295,8 +295,8 @@ TEST_MAP: dict[str, tuple[str, ...]] = {
     ),
 }
 
-# Test files that exercise no module of ours (installation and locks).
-NO_MODULE_TESTS = {"tests/unit/test_install.py"}
+# Test files that exercise no module of ours (installation and locks, the tests' own guards).
+NO_MODULE_TESTS = {"tests/unit/test_install.py", "tests/unit/test_no_network.py"}
 
 # Operators left out (cosmic-ray's own operators-filter, regular expressions matched at the
 # start of the name): a binary operator becomes its counterpart only, a comparison its
