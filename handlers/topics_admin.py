@@ -220,23 +220,38 @@ async def removetopic(update: Update, context: NewsContext) -> None:
     await reply(update, text, buttons)
 
 
-@admin_only
-async def remove_pressed(update: Update, context: NewsContext) -> None:
+async def _pressed_topic(
+    update: Update, context: NewsContext, action: Action
+) -> tuple[Topic, str] | None:
+    """The topic a confirmation button names (by id and slug, so a slug reused since is not
+    mistaken for it), with the chat's language; None, answered, if it is gone or the data is
+    not the bot's."""
     query = update.callback_query
     assert query is not None
-    match REMOVE_TOPIC.parse(query.data):
+    match action.parse(query.data):
         case (int() as topic_id, str() as slug):
             pass
         case _:
             await stale_button(update, context)
-            return
+            return None
     lang = await lang_of(update, context)
-    topic = next((tp for tp in await context.storage.topics() if tp.id == topic_id), None)
+    topic = await context.storage.topic_by_id(topic_id)
     if topic is None or topic.slug != slug:
         await query.answer(t(lang, "topic_gone"))
+        return None
+    return topic, lang
+
+
+@admin_only
+async def remove_pressed(update: Update, context: NewsContext) -> None:
+    query = update.callback_query
+    assert query is not None
+    pressed = await _pressed_topic(update, context, REMOVE_TOPIC)
+    if pressed is None:
         return
+    topic, lang = pressed
     told = await context.storage.remove_topic(
-        topic_id, slug, now=context.now(), notice=notices.topic_removed(topic)
+        topic.id, topic.slug, now=context.now(), notice=notices.topic_removed(topic)
     )
     if told is None:  # a second press, or another admin, came first
         await query.answer(t(lang, "topic_gone"))
@@ -251,16 +266,9 @@ async def remove_pressed(update: Update, context: NewsContext) -> None:
 async def keep_pressed(update: Update, context: NewsContext) -> None:
     query = update.callback_query
     assert query is not None
-    match KEEP_TOPIC.parse(query.data):
-        case (int() as topic_id, str() as slug):
-            pass
-        case _:
-            await stale_button(update, context)
-            return
-    lang = await lang_of(update, context)
-    topic = next((tp for tp in await context.storage.topics() if tp.id == topic_id), None)
-    if topic is None or topic.slug != slug:
-        await query.answer(t(lang, "topic_gone"))
+    pressed = await _pressed_topic(update, context, KEEP_TOPIC)
+    if pressed is None:
         return
+    topic, lang = pressed
     await edit_pressed(update, t(lang, "topic_kept", name=e(topic.name(lang))))
     await query.answer()

@@ -10,20 +10,17 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from bot.app import build_application
-from bot.config import FollowsConfig
+from bot.config import Config, FollowsConfig
 from bot.delivery.render import cut_text
 from bot.follows import MAX_CHARS, MAX_WORDS
 from bot.i18n import t, tn
 from handlers.cards import CARD_DOCUMENTS
 from handlers.follows import UNFOLLOW
 from handlers.news import SHOW_CARD
-from storage import open_storage
 from tests.e2e.conftest import ADMIN, USER
 from tests.support.fake_bot_api import FakeBotApi, SentMessage
-from tests.support.feed_server import FeedServer
 from tests.support.feeds import FeedItem, rss
-from tests.support.harness import Clock, RunningBot, e2e_config
+from tests.support.harness import RunningBot, running_bot_against
 
 OTHER = 201
 GROUP = -100700
@@ -40,25 +37,13 @@ async def bot_with(
 ) -> AsyncIterator[RunningBot]:
     """The e2e bot with its [follows] (and whether feeds on private addresses are allowed)
     set as a test needs."""
-    api = FakeBotApi().start()
-    feeds = FeedServer().start()
-    storage = await open_storage(tmp_path / "newsbot.db")
-    config = e2e_config(api, tmp_path)
-    polling = dataclasses.replace(config.polling, allow_private_networks=private_feeds)
-    config = dataclasses.replace(config, follows=follows or FollowsConfig(), polling=polling)
-    clock = Clock()
-    app = build_application(config, storage=storage, clock=clock, poll_tick=3600)
-    bot = RunningBot(app, api, feeds, storage, clock)
-    try:
-        await bot.start()
-        try:
-            yield bot
-        finally:
-            await bot.stop()
-    finally:
-        await storage.close()
-        feeds.stop()
-        api.stop()
+
+    def adjust(config: Config) -> Config:
+        polling = dataclasses.replace(config.polling, allow_private_networks=private_feeds)
+        return dataclasses.replace(config, follows=follows or FollowsConfig(), polling=polling)
+
+    async with running_bot_against(FakeBotApi(), tmp_path, adjust=adjust) as bot:
+        yield bot
 
 
 async def admin_feed(bot: RunningBot, path: str = "/news.xml", topics: str = "") -> str:

@@ -263,10 +263,14 @@ def e2e_config(api: FakeBotApi, tmp_path: Path) -> Config:
 
 @asynccontextmanager
 async def running_bot_against(
-    api: FakeBotApi, tmp_path: Path, *, delivery: DeliveryConfig | None = None
+    api: FakeBotApi,
+    tmp_path: Path,
+    *,
+    delivery: DeliveryConfig | None = None,
+    adjust: Callable[[Config], Config] | None = None,
 ) -> AsyncIterator[RunningBot]:
     """The real Application against `api` (started here) and a feed server, both local;
-    `delivery` replaces the e2e configuration's [delivery]."""
+    `delivery` replaces the e2e configuration's [delivery], `adjust` changes the rest."""
     api.start()
     feeds = FeedServer().start()
     storage = await open_storage(tmp_path / "newsbot.db")
@@ -274,6 +278,8 @@ async def running_bot_against(
     config = e2e_config(api, tmp_path)
     if delivery is not None:
         config = dataclasses.replace(config, delivery=delivery)
+    if adjust is not None:
+        config = adjust(config)
     # The poll job's own timer is set far out: tests run it explicitly with `poll()`.
     app = build_application(config, storage=storage, clock=clock, poll_tick=3600)
     bot = RunningBot(app, api, feeds, storage, clock)
