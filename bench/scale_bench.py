@@ -504,8 +504,11 @@ async def _queries(
         return topic_ids[n % len(topic_ids)]
 
     plan: list[tuple[str, Callable[[int], Awaitable[object]]]] = [
-        ("/latest", lambda n: storage.latest_items(None, 3)),
-        ("/latest <topic>", lambda n: storage.latest_items(topic(n), 3)),
+        ("/latest", lambda n: storage.latest_page(None, newest_item=2**62, offset=0, limit=5)),
+        (
+            "/latest <topic>",
+            lambda n: storage.latest_page(topic(n), newest_item=2**62, offset=0, limit=5),
+        ),
         ("/summit", lambda n: storage.latest_summit()),
         ("/documents", lambda n: storage.latest_with_documents(None, 3)),
         ("/documents <topic>", lambda n: storage.latest_with_documents(topic(n), 3)),

@@ -74,6 +74,7 @@ _SEARCH_ROW = """((CAST(max(0, CASE WHEN i.published_at IS NULL
                                      OR i.published_at > i.fetched_at + 86400
                                 THEN i.fetched_at ELSE i.published_at END) / 60 AS INTEGER)
                   << 32) | i.id)"""
+_NO_ITEM_LIMIT = 2**62  # an item id above every id: a page bound that leaves nothing out
 SEARCH_KEPT = 30 * 24 * 3600.0  # a search's buttons work this long
 SEARCH_COUNT_SQL = f"""SELECT count(*) FROM item_search
     WHERE item_search MATCH ? AND (rowid & {_ITEM_BITS}) <= ?"""
@@ -933,10 +934,9 @@ class Storage:
 
     async def latest_items(self, topic_id: int | None = None, limit: int = 3) -> list[Item]:
         """The newest stories, by publication date where known, else by arrival: one item
-        per story (its first), whose card names the other feeds that carried it."""
-        if topic_id is None:
-            return await self._newest("WHERE i.story_id = i.id", [], limit)
-        return await self._newest_in_topic(topic_id, "i.story_id = i.id", limit)
+        per story (its first), whose card names the other feeds that carried it. (The first
+        page of /latest, whatever was stored last.)"""
+        return await self.latest_page(topic_id, newest_item=_NO_ITEM_LIMIT, offset=0, limit=limit)
 
     async def latest_summit(self) -> Item | None:
         """The newest item the reader took for official talks, a visit or a summit."""
@@ -987,8 +987,8 @@ class Storage:
     async def latest_page(
         self, topic_id: int | None, *, newest_item: int, offset: int, limit: int
     ) -> list[Item]:
-        """A page of /latest: the newest stories as latest_items gives them, none stored
-        after `newest_item` (the pages stay put while items arrive)."""
+        """A page of /latest: the newest stories, none stored after `newest_item` (the pages
+        stay put while items arrive)."""
         if topic_id is None:
             rows = await self._all(LATEST_PAGE_SQL, (newest_item, limit, offset))
         else:

@@ -200,21 +200,11 @@ async def search(world: World) -> None:
 HOT = [
     Hot(
         "/latest",
-        lambda w: w.storage.latest_items(None, 3),
+        lambda w: w.storage.latest_page(None, newest_item=10**6, offset=5, limit=5),
         ("SCAN i USING INDEX items_newest_first", "items_story (story_id=?)"),
     ),
     Hot(
         "/latest <topic>",
-        lambda w: w.storage.latest_items(w.topic, 3),
-        ("item_topics_newest (topic_id=?)",),
-    ),
-    Hot(
-        "/latest, a page",
-        lambda w: w.storage.latest_page(None, newest_item=10**6, offset=5, limit=5),
-        ("SCAN i USING INDEX items_newest_first",),
-    ),
-    Hot(
-        "/latest <topic>, a page",
         lambda w: w.storage.latest_page(w.topic, newest_item=10**6, offset=5, limit=5),
         ("item_topics_newest (topic_id=?)",),
     ),
