@@ -64,7 +64,7 @@ def read_and_file(
     _, draft = read_entry(entry, page)
     keys = item_keys(draft.title, draft.text)  # once, for topics and followed phrases
     topic_ids = topics_of(keys, topics, feed_topic_ids)
-    found = index_document(draft.title, draft.text)  # searchable as soon as it is stored
+    found = index_document(draft.title, draft.text, keys)  # searchable once it is stored
     return replace(
         draft, topic_ids=tuple(topic_ids), word_keys=keys, search=(found.words, found.keys)
     )

@@ -82,19 +82,21 @@ class IndexDoc:
     keys: str
 
 
-def index_document(title: str, text: str) -> IndexDoc:
+def index_document(title: str, text: str, keys: frozenset[str] | None = None) -> IndexDoc:
     """The index columns of an item's title and text.
 
     `keys` leaves out what no query needs: the forms as written (a query word's keys always
     hold the lemma its form has in `words`) and keys with a hyphen (a query's hyphenated
     word is searched as its parts). A test holds search to topic matching on the corpora.
+    `keys`: the item's text_keys of the same title and text, when they are known already.
     """
     body = f"{title}\n{text}"[:INDEX_LIMIT]
     found = WORD_RE.findall(body)
     words = [tok for w in found for tok in word_lemmas(w)]
     needless = set(words) | {token(norm(w)) for w in found}
-    keys = sorted(k for k in map(token, text_keys(body)) if k not in needless and not _hyphen(k))
-    return IndexDoc(" ".join(words), " ".join(keys))
+    every = text_keys(body) if keys is None else keys  # the reader has them already
+    indexed = sorted(k for k in map(token, every) if k not in needless and not _hyphen(k))
+    return IndexDoc(" ".join(words), " ".join(indexed))
 
 
 def _hyphen(key: str) -> bool:

@@ -490,3 +490,13 @@ def test_a_snippet_ends_at_the_last_space_within_its_limit() -> None:
     assert article[200] == " " and article.rfind(" ", 0, 200) == 150
     text, _ = shown(snippet(article, parse_query("Таджикистан")))
     assert text == article[:200] + "…"
+
+
+def test_the_readers_keys_index_an_item_as_its_own_do() -> None:
+    from bot.topics import item_keys
+
+    title, text = (
+        "Переговоры в Астане",
+        "Таджикско-казахстанские переговоры: подписано 9 документов.",
+    )
+    assert index_document(title, text, item_keys(title, text)) == index_document(title, text)
