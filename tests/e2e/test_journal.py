@@ -126,5 +126,7 @@ async def test_a_press_handled_after_a_restart_is_acted_on_though_too_late_to_an
     # Handled again (as the journal replays it): Telegram refuses a second answer.
     await bot.app.process_update(Update.de_json(replayed, bot.app.bot))
     assert await bot.storage.chat_language(USER) == "en"
+    query_id = replayed["callback_query"]["id"]
+    assert await bot.app.bot.answer_callback_query(query_id) is False  # said, not raised
     assert not [m for m in bot.api.messages_to(USER) if m.text == t("ru", "internal_error")]
     assert not [m for m in bot.api.messages_to(USER) if m.text == t("en", "internal_error")]
