@@ -162,25 +162,33 @@ class FeedExistsError(Exception):
         self.feed = feed
 
 
-async def open_storage(path: str | Path) -> Storage:
-    """The production opener: the writer (connected and migrated first), then a reader."""
+READERS = 3  # read connections beside the writer: queries at once without queueing
+
+
+async def open_storage(path: str | Path, *, readers: int = READERS) -> Storage:
+    """The production opener: the writer (connected and migrated first), then the readers."""
     writer = await connect(path)
+    opened: list[aiosqlite.Connection] = []
     try:
-        reader = await connect(path, read_only=True)
+        for _ in range(readers):
+            opened.append(await connect(path, read_only=True))
     except BaseException:
-        await writer.close()
+        for conn in [*opened, writer]:
+            await conn.close()
         raise
-    return Storage(writer, reader)
+    return Storage(writer, *opened)
 
 
 class Storage:
-    def __init__(
-        self, conn: aiosqlite.Connection, reader: aiosqlite.Connection | None = None
-    ) -> None:
+    def __init__(self, conn: aiosqlite.Connection, *readers: aiosqlite.Connection) -> None:
         self._conn = conn
-        # Queries go to their own connection (WAL lets it read beside a writing transaction),
-        # so a command's query never queues behind a poll's writes.
-        self._reader = reader or conn
+        # Queries go to connections of their own (WAL lets them read beside a writing
+        # transaction), so a command's query never queues behind a poll's writes; and there
+        # are a few, each taken by one query at a time, so a slow query holds up no other.
+        self._readers = readers or (conn,)
+        self._idle: asyncio.Queue[aiosqlite.Connection] = asyncio.Queue()
+        for reader in self._readers:
+            self._idle.put_nowait(reader)
         # One writer connection is shared by every coroutine: transactions must not interleave.
         self._write_lock = asyncio.Lock()
         # Bulk writes (a feed check's items) line up here first: at most one of them waits
@@ -188,8 +196,9 @@ class Storage:
         self._bulk_gate = asyncio.Lock()
 
     async def close(self) -> None:
-        if self._reader is not self._conn:
-            await self._reader.close()
+        for reader in self._readers:
+            if reader is not self._conn:
+                await reader.close()
         await self._conn.close()
 
     @asynccontextmanager
@@ -207,12 +216,21 @@ class Storage:
                     await self._conn.execute("ROLLBACK")
                 raise
 
+    @asynccontextmanager
+    async def _reader(self) -> AsyncIterator[aiosqlite.Connection]:
+        """An idle read connection, for one query."""
+        reader = await self._idle.get()
+        try:
+            yield reader
+        finally:
+            self._idle.put_nowait(reader)
+
     async def _all(self, sql: str, params: Sequence[Any] = ()) -> list[aiosqlite.Row]:
-        async with self._reader.execute(sql, params) as cursor:
+        async with self._reader() as reader, reader.execute(sql, params) as cursor:
             return list(await cursor.fetchall())
 
     async def _one(self, sql: str, params: Sequence[Any] = ()) -> aiosqlite.Row | None:
-        async with self._reader.execute(sql, params) as cursor:
+        async with self._reader() as reader, reader.execute(sql, params) as cursor:
             return await cursor.fetchone()
 
     async def _execute(self, sql: str, params: Sequence[Any] = ()) -> None:
