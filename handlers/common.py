@@ -6,7 +6,7 @@ import functools
 from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
 
-from telegram import Chat, InlineKeyboardMarkup, Message, Update
+from telegram import Chat, InlineKeyboardMarkup, LinkPreviewOptions, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
@@ -43,14 +43,26 @@ async def lang_of(update: Update, context: NewsContext) -> str:
 
 
 async def reply(
-    update: Update, text: str, markup: InlineKeyboardMarkup | None = None
+    update: Update,
+    text: str,
+    markup: InlineKeyboardMarkup | None = None,
+    previews: LinkPreviewOptions | None = None,
 ) -> Message | None:
+    """Answer in the chat. Link previews: `previews` (a chat's own choice for its cards), else
+    the Application's defaults, as cards pushed."""
     message = update.effective_message
     if message is None:
         return None
-    # Link previews follow the Application's defaults: cards asked for look like cards pushed.
+    if previews is None:  # not passed at all: None would switch the defaults off
+        return await message.reply_text(
+            text, parse_mode=ParseMode.HTML, do_quote=False, reply_markup=markup
+        )
     return await message.reply_text(
-        text, parse_mode=ParseMode.HTML, do_quote=False, reply_markup=markup
+        text,
+        parse_mode=ParseMode.HTML,
+        do_quote=False,
+        reply_markup=markup,
+        link_preview_options=previews,
     )
 
 
@@ -88,9 +100,11 @@ async def stale_button(update: Update, context: NewsContext) -> None:
         await query.answer(t(await lang_of(update, context), "button_stale"))
 
 
-async def reply_all(update: Update, texts: Sequence[str]) -> None:
+async def reply_all(
+    update: Update, texts: Sequence[str], previews: LinkPreviewOptions | None = None
+) -> None:
     for text in texts:
-        await reply(update, text)
+        await reply(update, text, previews=previews)
 
 
 def admin_only(handler: Handler) -> Handler:

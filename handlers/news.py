@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Update
 
 from bot.callbacks import Action
 from bot.context import NewsContext
@@ -58,6 +58,19 @@ async def chat_timezone(update: Update, context: NewsContext) -> str:
     return chat_zone(stored.timezone if stored else None, context.config.timezone).key
 
 
+async def _reply_cards(
+    update: Update, context: NewsContext, lang: str, items: Sequence[Item]
+) -> None:
+    """Items as cards, as the chat has its pushed ones: its time zone, its link previews."""
+    chat = update.effective_chat
+    stored = await context.storage.chat(chat.id) if chat is not None else None
+    timezone = chat_zone(stored.timezone if stored else None, context.config.timezone).key
+    choice = stored.link_previews if stored else None
+    previews = None if choice is None else LinkPreviewOptions(is_disabled=not choice)
+    for item in items:
+        await reply_all(update, render_html(item_card(item), lang, timezone), previews)
+
+
 async def _send_cards(
     update: Update, context: NewsContext, lang: str, items: list[Item], empty_key: str
 ) -> None:
@@ -65,9 +78,7 @@ async def _send_cards(
     if not items:
         await reply(update, t(lang, empty_key))
         return
-    timezone = await chat_timezone(update, context)
-    for item in items:
-        await reply_all(update, render_html(item_card(item), lang, timezone))
+    await _reply_cards(update, context, lang, items)
 
 
 async def latest(update: Update, context: NewsContext) -> None:
@@ -183,8 +194,7 @@ async def card_pressed(update: Update, context: NewsContext) -> None:
                 await query.answer(t(lang, "item_gone"), show_alert=True)
                 return
             await query.answer()
-            timezone = await chat_timezone(update, context)
-            await reply_all(update, render_html(item_card(item), lang, timezone))
+            await _reply_cards(update, context, lang, [item])
         case _:
             await stale_button(update, context)
 

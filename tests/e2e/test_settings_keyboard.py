@@ -292,6 +292,15 @@ async def test_link_previews_follow_the_chats_choice_for_its_cards_only(
 
     assert previews(USER) == {"is_disabled": False}
     assert previews(OTHER) == {"is_disabled": True}
+    # A card asked for (/summit, /documents, a number under /latest) looks the same.
+    listed = (await bot.say("/latest", user=USER))[0]
+    asked = await press(bot, listed, listed.button_data("1"), user=USER)
+    assert asked["text"] is None
+    await bot.wait_for(
+        lambda: len([m for m in bot.api.messages_to(USER) if "новость 1" in m.text]) == 3
+    )
+    card = [m for m in bot.api.messages_to(USER) if "новость 1" in m.text][-1]
+    assert json.loads(card.params["link_preview_options"]) == {"is_disabled": False}
 
     await press(bot, toggled, CHOOSE_PREVIEWS.data(0), user=USER)
     assert (await stored(bot)).link_previews is False
