@@ -1,6 +1,6 @@
 """Topics as admins type them in Telegram: /addtopic and /edittopic read and checked.
 
-Pure: text in, a TopicForm (or an EditForm) or a Problem out; the handlers answer. Easy to
+Pure: text in, a TopicConfig (or an EditForm) or a Problem out; the handlers answer. Easy to
 type on a phone: the parts of a new topic are separated by "|" or by new lines, keywords by
 commas, e.g.
 
@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from bot.articles.lemmas import WORD_RE
+from bot.config import TopicConfig
 from bot.topics import topic_named
 from storage.models import Topic
 
@@ -38,14 +39,6 @@ FIELDS = {
     "keywords": "keywords",
     "kw": "keywords",
 }
-
-
-@dataclass(frozen=True)
-class TopicForm:
-    slug: str
-    name_ru: str
-    name_en: str
-    keywords: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -71,7 +64,7 @@ def command_text(text: str) -> str:
     return parts[1].strip() if len(parts) > 1 and parts[0].startswith("/") else ""
 
 
-def parse_new_topic(text: str) -> TopicForm | Problem | None:
+def parse_new_topic(text: str) -> TopicConfig | Problem | None:
     """`<slug> | <name ru> | <name en> | <keyword>, <keyword>…` (or each part on its own
     line; the slug may be followed by a space instead of "|"). None when it is not that
     shape at all (the handler shows how); a Problem for a part that is wrong."""
@@ -87,7 +80,7 @@ def parse_new_topic(text: str) -> TopicForm | Problem | None:
     if not SLUG.fullmatch(slug.lower()):
         return Problem("topic_bad_slug", {"slug": slug})
     return check_names(
-        TopicForm(slug.lower(), _clean_name(name_ru), _clean_name(name_en), keywords)
+        TopicConfig(slug.lower(), _clean_name(name_ru), _clean_name(name_en), keywords)
     )
 
 
@@ -105,14 +98,14 @@ def parse_edit(text: str) -> EditForm | Problem | None:
     return EditForm(parts[0], wanted, parts[2] if len(parts) > 2 else "")
 
 
-def edited(topic: Topic, form: EditForm) -> TopicForm | Problem:
+def edited(topic: Topic, form: EditForm) -> TopicConfig | Problem:
     """The topic with the edit applied, checked. Keywords: a list replaces them, "+ a, b"
     adds, "- a, b" removes, "-" alone removes them all."""
-    current = TopicForm(topic.slug, topic.name_ru, topic.name_en, topic.keywords)
+    current = TopicConfig(topic.slug, topic.name_ru, topic.name_en, topic.keywords)
     if form.field == "keywords":
         value = form.value.strip()
         if value == "-":
-            return TopicForm(topic.slug, topic.name_ru, topic.name_en, ())
+            return TopicConfig(topic.slug, topic.name_ru, topic.name_en, ())
         change = parse_keywords(value.lstrip("+-"))
         if isinstance(change, Problem):
             return change
@@ -127,14 +120,14 @@ def edited(topic: Topic, form: EditForm) -> TopicForm | Problem:
             keywords = change
         if len(keywords) > KEYWORDS_MOST:
             return Problem("topic_keywords_too_many", {"most": str(KEYWORDS_MOST)})
-        return TopicForm(topic.slug, topic.name_ru, topic.name_en, keywords)
+        return TopicConfig(topic.slug, topic.name_ru, topic.name_en, keywords)
     name = _clean_name(form.value)
     if form.field == "name_ru":
-        return check_names(TopicForm(current.slug, name, current.name_en, current.keywords))
-    return check_names(TopicForm(current.slug, current.name_ru, name, current.keywords))
+        return check_names(TopicConfig(current.slug, name, current.name_en, current.keywords))
+    return check_names(TopicConfig(current.slug, current.name_ru, name, current.keywords))
 
 
-def check_names(form: TopicForm) -> TopicForm | Problem:
+def check_names(form: TopicConfig) -> TopicConfig | Problem:
     """Both names: there, short, and showing what they are."""
     for key, name in (("name_ru", form.name_ru), ("name_en", form.name_en)):
         if not name:
@@ -145,7 +138,7 @@ def check_names(form: TopicForm) -> TopicForm | Problem:
 
 
 def clash(
-    form: TopicForm, topics: Iterable[Topic], *, topic_id: int | None = None
+    form: TopicConfig, topics: Iterable[Topic], *, topic_id: int | None = None
 ) -> Problem | None:
     """A slug or name another topic already answers to (people name topics by either:
     bot.topics.topic_named), which would make one of the two unreachable."""

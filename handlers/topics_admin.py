@@ -11,13 +11,13 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.callbacks import Action
+from bot.config import TopicConfig
 from bot.context import NewsContext
 from bot.delivery import notices
 from bot.i18n import t, tn
 from bot.topic_forms import (
     EditForm,
     Problem,
-    TopicForm,
     clash,
     command_text,
     edited,
@@ -126,7 +126,7 @@ async def _apply(
     if isinstance(form, Problem):
         await reply(update, _problem(lang, form))
         return
-    if form == TopicForm(topic.slug, topic.name_ru, topic.name_en, topic.keywords):
+    if form == TopicConfig(topic.slug, topic.name_ru, topic.name_en, topic.keywords):
         await reply(update, t(lang, "topic_unchanged"))
         return
     taken = clash(form, topics, topic_id=topic.id)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from bot.config import TopicConfig
 from bot.topic_forms import (
     KEYWORDS_MOST,
     EditForm,
     Problem,
-    TopicForm,
     clash,
     command_text,
     edited,
@@ -20,7 +20,7 @@ from storage import Topic
 
 SPORT = Topic(1, "sport", "Спорт", "Sport", ("футбол", "хоккей"))
 ASIA = Topic(2, "central-asia", "Центральная Азия", "Central Asia", ())
-ENERGY = TopicForm("energy", "Энергетика", "Energy", ("нефть", "газ"))
+ENERGY = TopicConfig("energy", "Энергетика", "Energy", ("нефть", "газ"))
 
 
 @pytest.mark.parametrize(
@@ -41,7 +41,7 @@ def test_a_new_topic_is_read_however_it_is_typed(text: str) -> None:
 
 
 def test_names_keep_their_inner_spaces_and_keywords_are_optional() -> None:
-    assert parse_new_topic("eu Европейский   союз | European Union") == TopicForm(
+    assert parse_new_topic("eu Европейский   союз | European Union") == TopicConfig(
         "eu", "Европейский союз", "European Union", ()
     )
 
@@ -73,8 +73,8 @@ def test_a_wrong_part_is_named(text: str, problem: Problem) -> None:
 
 def test_the_longest_slug_and_names_fit() -> None:
     form = parse_new_topic("a" * 32 + " | " + "э" * 64 + " | " + "e" * 64)
-    assert isinstance(form, TopicForm) and form.slug == "a" * 32
-    assert isinstance(parse_new_topic("ab | Э | E"), TopicForm)
+    assert isinstance(form, TopicConfig) and form.slug == "a" * 32
+    assert isinstance(parse_new_topic("ab | Э | E"), TopicConfig)
 
 
 @pytest.mark.parametrize(
@@ -141,7 +141,7 @@ def test_an_edit_names_a_topic_a_field_and_a_value() -> None:
     ],
 )
 def test_keywords_are_replaced_added_or_removed(value: str, keywords: tuple[str, ...]) -> None:
-    assert edited(SPORT, EditForm("sport", "keywords", value)) == TopicForm(
+    assert edited(SPORT, EditForm("sport", "keywords", value)) == TopicConfig(
         "sport", "Спорт", "Sport", keywords
     )
 
@@ -157,8 +157,8 @@ def test_an_edit_is_checked_as_a_new_topic_is() -> None:
         "topic_keywords_too_many", {"most": str(KEYWORDS_MOST)}
     )
     fits = edited(SPORT, EditForm("sport", "keywords", "+ " + ", ".join(words[1:])))
-    assert isinstance(fits, TopicForm) and len(fits.keywords) == KEYWORDS_MOST
-    assert edited(SPORT, EditForm("sport", "name_ru", "  Большой   спорт ")) == TopicForm(
+    assert isinstance(fits, TopicConfig) and len(fits.keywords) == KEYWORDS_MOST
+    assert edited(SPORT, EditForm("sport", "name_ru", "  Большой   спорт ")) == TopicConfig(
         "sport", "Большой спорт", "Sport", SPORT.keywords
     )
     assert edited(SPORT, EditForm("sport", "name_en", "")) == Problem(
@@ -166,23 +166,23 @@ def test_an_edit_is_checked_as_a_new_topic_is() -> None:
     )
     # A configured slug outside /addtopic's pattern can still be edited.
     odd = Topic(3, "x_y", "Икс", "X", ())
-    assert edited(odd, EditForm("x_y", "name_en", "Ex")) == TopicForm("x_y", "Икс", "Ex", ())
+    assert edited(odd, EditForm("x_y", "name_en", "Ex")) == TopicConfig("x_y", "Икс", "Ex", ())
 
 
 def test_a_slug_or_name_another_topic_answers_to_clashes() -> None:
     topics = [SPORT, ASIA]
     assert clash(ENERGY, topics) is None
-    assert clash(TopicForm("sport", "Э", "E"), topics) == Problem(
+    assert clash(TopicConfig("sport", "Э", "E"), topics) == Problem(
         "topic_name_taken", {"name": "sport", "slug": "sport"}
     )
-    assert clash(TopicForm("energy", "«центральная азия»", "E"), topics) == Problem(
+    assert clash(TopicConfig("energy", "«центральная азия»", "E"), topics) == Problem(
         "topic_name_taken", {"name": "«центральная азия»", "slug": "central-asia"}
     )
-    assert clash(TopicForm("energy", "Э", "SPORT"), topics) == Problem(
+    assert clash(TopicConfig("energy", "Э", "SPORT"), topics) == Problem(
         "topic_name_taken", {"name": "SPORT", "slug": "sport"}
     )
     # A topic's own names are not a clash when it is edited.
-    assert clash(TopicForm("sport", "Спорт", "Sports"), topics, topic_id=SPORT.id) is None
+    assert clash(TopicConfig("sport", "Спорт", "Sports"), topics, topic_id=SPORT.id) is None
 
 
 def test_the_text_after_the_command() -> None:
